@@ -1,0 +1,1 @@
+"""Stage 3, animate: choreography → motion (a skeleton pose per frame)."""

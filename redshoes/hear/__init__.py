@@ -1,0 +1,1 @@
+"""Stage 1, hear: music (audio file or score) → music map."""

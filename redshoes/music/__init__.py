@@ -1,0 +1,1 @@
+"""Music Red Shoes ships: the built-in piece, written as a score, and its synthesiser."""
