@@ -1,0 +1,163 @@
+"""The `redshoes` command: one subcommand per job, each failure one line a user can act on."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from redshoes import __version__
+from redshoes.compose.choreography import Stage
+from redshoes.errors import OptionError, RedShoesError
+
+WHAT_EACH_FILE_IS = {
+    "index.html": "the viewer: open it in a web browser (works offline, plays the music)",
+    "dancer.glb": "the dancing ballerina for Blender, three.js, Unity, Unreal (glTF binary, metres, Y up)",
+    "dancer.bvh": "the skeleton motion for MotionBuilder, Blender, Maya (BVH, centimetres, Y up)",
+    "steps.md": "the step sheet: bar, counts, French name, gloss",
+    "choreography.json": "the choreography: edit it, then `redshoes animate` the folder",
+    "music.json": "what Red Shoes heard: beats, bars, meter, phrases, sections, energy",
+    "music.png": "a picture of what Red Shoes heard",
+    "music.ogg": "the music, as the viewer plays it",
+    "motion.npz": "the motion, a pose per frame (NumPy archive)",
+    "report.json": "the figures each stage measured",
+}
+
+_level = click.option(
+    "--level", type=click.Choice(["beginner", "intermediate", "advanced", "professional"]),
+    default="advanced", show_default=True, help="The dancer's level: limits the vocabulary.",
+)
+_seed = click.option("--seed", type=int, default=0, show_default=True, help="Another seed, another ballet.")
+_fps = click.option("--fps", type=click.Choice(["24", "30", "60"]), default="60", show_default=True,
+                    help="Frames per second of the motion.")
+_quiet = click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+_stage = click.option("--stage", "stage_size", default="10x8", show_default=True, metavar="WxD",
+                      help="Stage width x depth in metres.")
+
+
+def _parse_stage(text: str) -> Stage:
+    try:
+        width, depth = (float(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise OptionError(f"--stage {text!r}: give width x depth in metres, e.g. --stage 10x8") from None
+    if not (2.0 <= width <= 100.0 and 2.0 <= depth <= 100.0):
+        raise OptionError(f"--stage {text!r}: each side must be between 2 and 100 metres")
+    return Stage(width=width, depth=depth)
+
+
+def _options(seed: int, level: str, fps: str, quiet: bool, stage_size: str = "10x8"):  # type: ignore[no-untyped-def]
+    from redshoes.pipeline import DanceOptions
+
+    return DanceOptions(seed=seed, level=level, fps=float(fps), stage=_parse_stage(stage_size), progress=not quiet)
+
+
+def _say_written(files: list[Path]) -> None:
+    folder = files[0].parent if files else Path(".")
+    click.echo(f"\nRed Shoes wrote to {folder}/:")
+    for f in files:
+        click.echo(f"  {f.name:<18} {WHAT_EACH_FILE_IS.get(f.name, '')}")
+    viewer = folder / "index.html"
+    if viewer in files:
+        click.echo(f"\nWatch her dance: open {viewer.resolve().as_uri()} in a web browser.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="redshoes")
+def cli() -> None:
+    """Red Shoes: music in, classical ballet out."""
+
+
+@cli.command()
+@click.argument("music", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/dance"),
+              show_default=True, help="Folder for the outputs.")
+@click.option("--force", is_flag=True, help="Write into a folder that holds other files (never touching them).")
+@_seed
+@_level
+@_fps
+@_stage
+@_quiet
+def dance(music: Path | None, out_dir: Path, force: bool, seed: int, level: str, fps: str, stage_size: str,
+          quiet: bool) -> None:
+    """Dance to MUSIC (wav, flac, ogg, mp3); with no MUSIC, to the built-in piece."""
+    from redshoes.pipeline import dance as run_dance
+
+    files = run_dance(music, out_dir, _options(seed, level, fps, quiet, stage_size), force=force)
+    _say_written(files)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@_seed
+@_level
+@_fps
+@_stage
+@_quiet
+def compose(folder: Path, seed: int, level: str, fps: str, stage_size: str, quiet: bool) -> None:
+    """Compose again from FOLDER/music.json, then animate and export."""
+    from redshoes.pipeline import recompose
+
+    _say_written(recompose(folder, _options(seed, level, fps, quiet, stage_size)))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@_fps
+@_quiet
+def animate(folder: Path, fps: str, quiet: bool) -> None:
+    """Animate FOLDER/choreography.json (after you edit it), then export."""
+    from redshoes.pipeline import reanimate
+
+    _say_written(reanimate(folder, _options(0, "advanced", fps, quiet)))
+
+
+@cli.command(name="export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@_quiet
+def export_(folder: Path, quiet: bool) -> None:
+    """Write the BVH, GLB, viewer and step sheet again from FOLDER/motion.npz."""
+    from redshoes.pipeline import reexport
+
+    _say_written(reexport(folder, _options(0, "advanced", "60", quiet)))
+
+
+@cli.command()
+def vocabulary() -> None:
+    """List the steps Red Shoes knows."""
+    from redshoes.ballet.vocabulary import load_vocabulary
+
+    for step in load_vocabulary().steps:
+        counts = "/".join(str(c) for c in step.counts)
+        click.echo(f"{step.name:<24} {step.family:<14} {counts:>5} counts  {step.gloss}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the command, turning Red Shoes' errors into one line and a non-zero exit."""
+    try:
+        cli.main(args=argv, prog_name="redshoes", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("redshoes: stopped", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except RedShoesError as exc:
+        click.echo(f"redshoes: error: {exc}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("redshoes: stopped", err=True)
+        return 130
+    except Exception as exc:  # a bug of ours: one line, details on request
+        if os.environ.get("REDSHOES_DEBUG"):
+            raise
+        click.echo(f"redshoes: internal error: {type(exc).__name__}: {exc} "
+                   "(this is a bug in Red Shoes; run again with REDSHOES_DEBUG=1 for details and report it)",
+                   err=True)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Decoding music files to one mono signal at one sample rate, so every later step can trust its input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from scipy.signal import resample_poly
+
+from redshoes.errors import InputError, OutputError
+
+SAMPLE_RATE = 22050
+MIN_SECONDS = 2.0
+MAX_SECONDS = 4 * 3600.0
+BLOCK_SECONDS = 60.0
+SUPPORTED = ".wav .flac .ogg .oga .mp3 .aif .aiff"
+
+
+@dataclass(frozen=True, eq=False)
+class Audio:
+    """Mono samples (n,) float32 in -1..1 at `sample_rate` Hz."""
+
+    samples: np.ndarray
+    sample_rate: int
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds."""
+        return len(self.samples) / float(self.sample_rate)
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """Polyphase resampling (anti-aliased), float32 out."""
+    if rate_in == rate_out:
+        return samples.astype(np.float32, copy=False)
+    g = gcd(rate_in, rate_out)
+    return resample_poly(samples, rate_out // g, rate_in // g).astype(np.float32)
+
+
+def _open(path: Path) -> sf.SoundFile:
+    """Open a sound file or say in one line why it cannot be used."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file; give the path of a music file ({SUPPORTED})")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give the path of a music file ({SUPPORTED})")
+    try:
+        return sf.SoundFile(str(path))
+    except (sf.LibsndfileError, RuntimeError, TypeError) as error:
+        detail = str(error).split(":")[-1].strip() or "unknown format"
+        raise InputError(
+            f"{path}: cannot read it as audio ({detail}); give a wav, flac, ogg or mp3 file"
+        ) from error
+
+
+def load_audio(path: Path) -> Audio:
+    """Decode a music file in blocks to mono float32 at 22050 Hz, bounding memory for very long files."""
+    path = Path(path)
+    with _open(path) as handle:
+        rate = int(handle.samplerate)
+        frames = handle.frames
+        if rate <= 0:
+            raise InputError(f"{path}: the file gives no sample rate; re-save it as wav, flac or ogg")
+        if 0 < frames and frames / rate > MAX_SECONDS:
+            raise InputError(
+                f"{path} lasts {frames / rate / 3600:.1f} hours; Red Shoes takes music up to "
+                f"{MAX_SECONDS / 3600:.0f} hours, cut it shorter"
+            )
+        resampler = _BlockResampler(rate)
+        pieces: list[np.ndarray] = []
+        block = int(BLOCK_SECONDS * rate)
+        total = 0.0
+        try:
+            while True:
+                data = handle.read(block, dtype="float32", always_2d=True)
+                if len(data) == 0:
+                    break
+                mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+                pieces.append(resampler.push(mono))
+                total += len(data) / rate
+                if total > MAX_SECONDS:
+                    raise InputError(f"{path} is longer than {MAX_SECONDS / 3600:.0f} hours; cut it shorter")
+                if len(data) < block:
+                    break
+        except sf.LibsndfileError as error:
+            raise InputError(f"{path}: the audio is damaged ({error}); re-save it and try again") from error
+        pieces.append(resampler.finish())
+    samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+    if len(samples) < MIN_SECONDS * SAMPLE_RATE:
+        raise InputError(
+            f"{path} is too short ({len(samples) / SAMPLE_RATE:.1f} s); give at least {MIN_SECONDS:.0f} s of music"
+        )
+    np.clip(samples, -1.0, 1.0, out=samples)
+    return Audio(samples=samples, sample_rate=SAMPLE_RATE)
+
+
+class _BlockResampler:
+    """Resamples a long signal block by block with overlapping context, so joins are seamless."""
+
+    def __init__(self, rate: int) -> None:
+        g = gcd(rate, SAMPLE_RATE)
+        self.up, self.down = SAMPLE_RATE // g, rate // g
+        self.context = self.down * -(-4096 // self.down)  # input samples, a multiple of `down`
+        self.pending = np.zeros(0, np.float32)
+        self.started = False
+
+    def push(self, block: np.ndarray) -> np.ndarray:
+        """Take the next input block; return the output that is final so far."""
+        if self.up == self.down:
+            return block.astype(np.float32)
+        buffer = np.concatenate([self.pending, block])
+        lead = self.context if self.started else 0
+        keep = (len(buffer) - lead - self.context) // self.down * self.down
+        if keep <= 0:
+            self.pending = buffer
+            return np.zeros(0, np.float32)
+        out = resample_poly(buffer[: lead + keep + self.context], self.up, self.down).astype(np.float32)
+        first = lead * self.up // self.down
+        final = out[first : first + keep * self.up // self.down]
+        self.pending = buffer[lead + keep - self.context :]
+        self.started = True
+        return final
+
+    def finish(self) -> np.ndarray:
+        """Flush the held-back tail."""
+        if self.up == self.down or len(self.pending) == 0:
+            return np.zeros(0, np.float32)
+        lead = self.context if self.started else 0
+        out = resample_poly(self.pending, self.up, self.down).astype(np.float32)
+        return out[lead * self.up // self.down :]
+
+
+def write_audio_ogg(audio: Audio, path: Path) -> None:
+    """Write Ogg Vorbis in blocks (one long write once crashed libsndfile)."""
+    path = Path(path)
+    try:
+        with sf.SoundFile(
+            str(path), mode="w", samplerate=audio.sample_rate, channels=1, format="OGG", subtype="VORBIS"
+        ) as handle:
+            block = audio.sample_rate * 10
+            for start in range(0, len(audio.samples), block):
+                handle.write(np.asarray(audio.samples[start : start + block], dtype=np.float32))
+    except (sf.LibsndfileError, OSError) as error:
+        raise OutputError(f"{path}: cannot write the music ({error}); check the folder is writable") from error
