@@ -11,10 +11,12 @@ import click
 from redshoes import __version__
 from redshoes.compose.choreography import Stage
 from redshoes.errors import OptionError, RedShoesError
+from redshoes.pipeline import DanceOptions
 
 WHAT_EACH_FILE_IS = {
     "index.html": "the viewer: open it in a web browser (works offline, plays the music)",
     "dancer.glb": "the dancing ballerina for Blender, three.js, Unity, Unreal (glTF binary, metres, Y up)",
+    "dancer.mp4": "the video: H.264 with the music, for any video player",
     "dancer.bvh": "the skeleton motion for MotionBuilder, Blender, Maya (BVH, centimetres, Y up)",
     "steps.md": "the step sheet: bar, counts, French name, gloss",
     "choreography.json": "the choreography: edit it, then `redshoes animate` the folder",
@@ -33,6 +35,8 @@ _seed = click.option("--seed", type=int, default=0, show_default=True, help="Ano
 _fps = click.option("--fps", type=click.Choice(["24", "30", "60"]), default="60", show_default=True,
                     help="Frames per second of the motion.")
 _quiet = click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+_video = click.option("--video", is_flag=True, help="Also render dancer.mp4 (1280×720, 30 fps, with the music).")
+_caption = click.option("--caption", is_flag=True, help="With --video: show each step's name in the video.")
 _stage = click.option("--stage", "stage_size", default="10x8", show_default=True, metavar="WxD",
                       help="Stage width x depth in metres.")
 
@@ -47,10 +51,12 @@ def _parse_stage(text: str) -> Stage:
     return Stage(width=width, depth=depth)
 
 
-def _options(seed: int, level: str, fps: str, quiet: bool, stage_size: str = "10x8"):  # type: ignore[no-untyped-def]
-    from redshoes.pipeline import DanceOptions
-
-    return DanceOptions(seed=seed, level=level, fps=float(fps), stage=_parse_stage(stage_size), progress=not quiet)
+def _options(seed: int, level: str, fps: str, quiet: bool, stage_size: str = "10x8", video: bool = False,
+             caption: bool = False) -> DanceOptions:
+    if caption and not video:
+        raise OptionError("--caption goes with --video; add --video to render the video")
+    return DanceOptions(seed=seed, level=level, fps=float(fps), stage=_parse_stage(stage_size), progress=not quiet,
+                        video=video, caption=caption)
 
 
 def _say_written(files: list[Path]) -> None:
@@ -78,13 +84,16 @@ def cli() -> None:
 @_level
 @_fps
 @_stage
+@_video
+@_caption
 @_quiet
 def dance(music: Path | None, out_dir: Path, force: bool, seed: int, level: str, fps: str, stage_size: str,
-          quiet: bool) -> None:
+          video: bool, caption: bool, quiet: bool) -> None:
     """Dance to MUSIC (wav, flac, ogg, mp3); with no MUSIC, to the built-in piece."""
     from redshoes.pipeline import dance as run_dance
 
-    files = run_dance(music, out_dir, _options(seed, level, fps, quiet, stage_size), force=force)
+    options = _options(seed, level, fps, quiet, stage_size, video, caption)
+    files = run_dance(music, out_dir, options, force=force)
     _say_written(files)
 
 
@@ -94,33 +103,40 @@ def dance(music: Path | None, out_dir: Path, force: bool, seed: int, level: str,
 @_level
 @_fps
 @_stage
+@_video
+@_caption
 @_quiet
-def compose(folder: Path, seed: int, level: str, fps: str, stage_size: str, quiet: bool) -> None:
+def compose(folder: Path, seed: int, level: str, fps: str, stage_size: str, video: bool, caption: bool,
+            quiet: bool) -> None:
     """Compose again from FOLDER/music.json, then animate and export."""
     from redshoes.pipeline import recompose
 
-    _say_written(recompose(folder, _options(seed, level, fps, quiet, stage_size)))
+    _say_written(recompose(folder, _options(seed, level, fps, quiet, stage_size, video, caption)))
 
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @_fps
+@_video
+@_caption
 @_quiet
-def animate(folder: Path, fps: str, quiet: bool) -> None:
+def animate(folder: Path, fps: str, video: bool, caption: bool, quiet: bool) -> None:
     """Animate FOLDER/choreography.json (after you edit it), then export."""
     from redshoes.pipeline import reanimate
 
-    _say_written(reanimate(folder, _options(0, "advanced", fps, quiet)))
+    _say_written(reanimate(folder, _options(0, "advanced", fps, quiet, video=video, caption=caption)))
 
 
 @cli.command(name="export")
 @click.argument("folder", type=click.Path(path_type=Path))
+@_video
+@_caption
 @_quiet
-def export_(folder: Path, quiet: bool) -> None:
-    """Write the BVH, GLB, viewer and step sheet again from FOLDER/motion.npz."""
+def export_(folder: Path, video: bool, caption: bool, quiet: bool) -> None:
+    """Write the BVH, GLB, viewer and step sheet (and video) again from FOLDER/motion.npz."""
     from redshoes.pipeline import reexport
 
-    _say_written(reexport(folder, _options(0, "advanced", "60", quiet)))
+    _say_written(reexport(folder, _options(0, "advanced", "60", quiet, video=video, caption=caption)))
 
 
 @cli.command()

@@ -28,10 +28,12 @@ GLB = "dancer.glb"
 VIEWER = "index.html"
 STEP_SHEET = "steps.md"
 REPORT = "report.json"
+VIDEO = "dancer.mp4"
 BUILTIN_SOURCE = "built-in"
+_EXPORTS = (BVH, GLB, VIEWER, STEP_SHEET, REPORT, VIDEO)
 
 OUTPUTS = (
-    MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON, MOTION_NPZ, BVH, GLB, VIEWER, STEP_SHEET, REPORT,
+    MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON, MOTION_NPZ, BVH, GLB, VIEWER, STEP_SHEET, REPORT, VIDEO,
 )
 
 
@@ -44,6 +46,8 @@ class DanceOptions:
     fps: float = 60.0
     stage: Stage = Stage()
     progress: bool = True
+    video: bool = False
+    caption: bool = False
 
 
 class _Progress:
@@ -55,7 +59,7 @@ class _Progress:
     @contextmanager
     def stage(self, name: str, total: int) -> Iterator[Callable[[str], None]]:
         bar = tqdm(total=total, desc=f"{name:<8}", unit="part", disable=not self.enabled, leave=True,
-                   bar_format="{desc} {bar:24} {n_fmt}/{total_fmt} {postfix}")
+                   bar_format="{desc} {bar:24} {n_fmt}/{total_fmt}{postfix}")
 
         def advance(what: str) -> None:
             bar.set_postfix_str(what)
@@ -151,7 +155,7 @@ def run_animate(choreography: Choreography, folder: OutputFolder, options: Dance
 
 
 def run_export(motion: Motion, choreography: Choreography, music: MusicMap, folder: OutputFolder,
-               progress: _Progress, *, title: str) -> None:
+               progress: _Progress, *, title: str, options: DanceOptions) -> list[str]:
     """Write the files people open: BVH, GLB, the viewer, the step sheet."""
     from redshoes.export.bvh import write_bvh
     from redshoes.export.glb import write_glb
@@ -170,8 +174,29 @@ def run_export(motion: Motion, choreography: Choreography, music: MusicMap, fold
         step(VIEWER)
         write_step_sheet(choreography, music, folder.file(STEP_SHEET), title=title)
         step(STEP_SHEET)
-    sizes = {name: (folder.path / name).stat().st_size for name in (BVH, GLB, VIEWER, STEP_SHEET)}
-    _report_update(folder, "export", {"seconds": time.perf_counter() - started, "bytes": sizes})
+    written = [BVH, GLB, VIEWER, STEP_SHEET]
+    figures: dict[str, Any] = {"seconds": time.perf_counter() - started}
+    if options.video:
+        figures["video"] = _run_video(motion, choreography, folder, progress, options)
+        written.append(VIDEO)
+    figures["bytes"] = {name: (folder.path / name).stat().st_size for name in written}
+    _report_update(folder, "export", figures)
+    return written
+
+
+def _run_video(motion: Motion, choreography: Choreography, folder: OutputFolder, progress: _Progress,
+               options: DanceOptions) -> dict[str, Any]:
+    from redshoes.export.video import VideoOptions, write_video
+
+    started = time.perf_counter()
+    video_options = VideoOptions(caption=options.caption)
+    frames = max(int(motion.duration * video_options.fps), 1)
+    audio = folder.path / MUSIC_AUDIO
+    with progress.stage("video", frames) as step:
+        write_video(motion, choreography, audio if audio.is_file() else None, folder.file(VIDEO), video_options,
+                    on_frame=lambda done, total: step(f"frame {done}"))
+    seconds = time.perf_counter() - started
+    return {"frames": frames, "seconds": seconds, "times_real_time": motion.duration / seconds}
 
 
 def title_for(source: Path | None) -> str:
@@ -189,8 +214,9 @@ def dance(source: Path | None, out_dir: Path, options: DanceOptions = DanceOptio
     music = run_hear(source, folder, progress)
     choreography = run_compose(music, folder, options, progress)
     motion = run_animate(choreography, folder, options, progress)
-    run_export(motion, choreography, music, folder, progress, title=title_for(source))
-    return [folder.path / name for name in OUTPUTS]
+    written = run_export(motion, choreography, music, folder, progress, title=title_for(source), options=options)
+    before = [MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON, MOTION_NPZ]
+    return [folder.path / name for name in (*before, *written, REPORT)]
 
 
 def _check_source(source: Path) -> None:
@@ -202,37 +228,35 @@ def _check_source(source: Path) -> None:
 
 def recompose(out_dir: Path, options: DanceOptions) -> list[Path]:
     """Re-run compose, animate and export from the music.json saved in a folder."""
-    written = (CHOREOGRAPHY_JSON, MOTION_NPZ, BVH, GLB, VIEWER, STEP_SHEET, REPORT)
-    folder = OutputFolder(out_dir, planned=written, force=True)
+    folder = OutputFolder(out_dir, planned=(CHOREOGRAPHY_JSON, MOTION_NPZ, *_EXPORTS), force=True)
     music = serial.load(MusicMap, folder.path / MUSIC_JSON)
     progress = _Progress(options.progress)
     choreography = run_compose(music, folder, options, progress)
     motion = run_animate(choreography, folder, options, progress)
-    run_export(motion, choreography, music, folder, progress, title=_saved_title(folder))
-    return [folder.path / n for n in written]
+    written = run_export(motion, choreography, music, folder, progress, title=_saved_title(folder), options=options)
+    return [folder.path / n for n in (CHOREOGRAPHY_JSON, MOTION_NPZ, *written, REPORT)]
 
 
 def reanimate(out_dir: Path, options: DanceOptions) -> list[Path]:
     """Re-run animate and export from the (possibly edited) choreography.json saved in a folder."""
-    written = (MOTION_NPZ, BVH, GLB, VIEWER, STEP_SHEET, REPORT)
-    folder = OutputFolder(out_dir, planned=written, force=True)
+    folder = OutputFolder(out_dir, planned=(MOTION_NPZ, *_EXPORTS), force=True)
     music = serial.load(MusicMap, folder.path / MUSIC_JSON)
     choreography = serial.load(Choreography, folder.path / CHOREOGRAPHY_JSON)
     progress = _Progress(options.progress)
     motion = run_animate(choreography, folder, options, progress)
-    run_export(motion, choreography, music, folder, progress, title=_saved_title(folder))
-    return [folder.path / n for n in written]
+    written = run_export(motion, choreography, music, folder, progress, title=_saved_title(folder), options=options)
+    return [folder.path / n for n in (MOTION_NPZ, *written, REPORT)]
 
 
 def reexport(out_dir: Path, options: DanceOptions) -> list[Path]:
     """Re-write the exported files from the motion.npz saved in a folder."""
-    written = (BVH, GLB, VIEWER, STEP_SHEET, REPORT)
-    folder = OutputFolder(out_dir, planned=written, force=True)
+    folder = OutputFolder(out_dir, planned=_EXPORTS, force=True)
     music = serial.load(MusicMap, folder.path / MUSIC_JSON)
     choreography = serial.load(Choreography, folder.path / CHOREOGRAPHY_JSON)
     motion = load_motion(folder.path / MOTION_NPZ)
-    run_export(motion, choreography, music, folder, _Progress(options.progress), title=_saved_title(folder))
-    return [folder.path / n for n in written]
+    written = run_export(motion, choreography, music, folder, _Progress(options.progress),
+                         title=_saved_title(folder), options=options)
+    return [folder.path / n for n in (*written, REPORT)]
 
 
 def _saved_title(folder: OutputFolder) -> str:

@@ -1,9 +1,10 @@
 """BVH export and import: the motion as every animation tool reads it.
 
-Conventions of the written file: centimetres, Y up, the dancer faces +z, the Red Shoes joint names, End Sites
-from `END_SITES`. The root has 6 channels ``Xposition Yposition Zposition Zrotation Xrotation Yrotation``, every
-other joint 3 channels ``Zrotation Xrotation Yrotation``. As in every BVH reader, the rotation channels compose
-in the order they are listed (intrinsic Z, then X, then Y: R = Rz · Rx · Ry), degrees.
+Conventions of the written file: centimetres, Y up, the dancer faces +z, the Red Shoes joint names, End
+Sites from `END_SITES`. The root has 6 channels ``Xposition Yposition Zposition Zrotation Xrotation
+Yrotation``, every other joint 3 channels ``Zrotation Xrotation Yrotation``. As in every BVH reader, the
+rotation channels compose in the order they are listed (intrinsic Z, then X, then Y: R = Rz · Rx · Ry),
+degrees.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def write_bvh(motion: Motion, path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # gimbal lock: the angles still compose to the rotation
         for joint in order:
-            columns.append(Rotation.from_quat(motion.rotations[:, joint]).as_euler(_EULER_ORDER, degrees=True))
+            columns.append(
+                Rotation.from_quat(motion.rotations[:, joint]).as_euler(_EULER_ORDER, degrees=True)
+            )
     table = np.concatenate(columns, axis=1) if frames else np.zeros((0, 3 + 3 * len(order)))
     table = np.where(np.abs(table) < 5e-7, 0.0, table)
     lines = _hierarchy_lines(skeleton)

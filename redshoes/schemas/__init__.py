@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict[str, Any]:
     """The schema shipped for "music" or "choreography"."""
     text = resources.files("redshoes.schemas").joinpath(f"{name}.schema.json").read_text(encoding="utf-8")

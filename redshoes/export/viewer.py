@@ -1,0 +1,117 @@
+"""The web viewer: one self-contained index.html that plays the dance from disk (file://, no server/network).
+
+The page inlines three.js (redshoes/export/viewer/three.bundle.js, rebuilt by tools/viewer/build.sh), the
+hand-written viewer script and style, the GLB as base64, and the steps, bars and beats as JSON. The music is
+an <audio> element pointing at a file next to the page; its clock drives the animation.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from importlib import resources
+from pathlib import Path
+
+from redshoes.compose.choreography import Choreography
+from redshoes.errors import InputError, OutputError
+from redshoes.hear.music_map import MusicMap
+
+
+def _asset(name: str) -> str:
+    return resources.files("redshoes.export").joinpath("viewer", name).read_text(encoding="utf-8")
+
+
+def _script_safe(text: str) -> str:
+    """Text that cannot close the <script> element it is inlined in."""
+    return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+def _round(value: float) -> float:
+    return round(float(value), 4)
+
+
+def viewer_data(choreography: Choreography, music: MusicMap, *, title: str) -> dict[str, object]:
+    """What the page needs to know besides the dancer: steps, bars with their beats, duration, stage size."""
+    duration = max(choreography.duration, music.duration)
+    return {
+        "title": title,
+        "duration": _round(duration),
+        "stage": {"width": choreography.stage.width, "depth": choreography.stage.depth},
+        "steps": [
+            {
+                "name": s.name,
+                "start": _round(s.start),
+                "end": _round(s.end),
+                "bar": s.bar,
+                "count": s.count,
+                "counts": s.counts,
+            }
+            for s in choreography.steps
+        ],
+        "bars": [
+            {
+                "start": _round(b.start),
+                "end": _round(b.end),
+                "meter": b.meter,
+                "first_count": b.first_count,
+                "beats": [_round(t) for t in b.beats],
+            }
+            for b in music.bars
+        ],
+    }
+
+
+def render_viewer(
+    *, glb: bytes, audio_name: str, choreography: Choreography, music: MusicMap, title: str
+) -> str:
+    """The page's HTML text (deterministic: same inputs, same text)."""
+    data = json.dumps(
+        viewer_data(choreography, music, title=title),
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    parts = {
+        "{{CSS}}": _asset("viewer.css"),
+        "{{DATA}}": _script_safe(data),
+        "{{GLB}}": base64.b64encode(glb).decode("ascii"),
+        "{{THREE}}": _script_safe(_asset("three.bundle.js")),
+        "{{VIEWER}}": _script_safe(_asset("viewer.js")),
+        "{{AUDIO}}": html.escape(audio_name, quote=True),
+        "{{TITLE}}": html.escape(title),
+    }
+    page = _asset("index.html")
+    # one pass over the template so that no inlined text is searched for placeholders again
+    out, pos = [], 0
+    while True:
+        start = page.find("{{", pos)
+        if start < 0:
+            out.append(page[pos:])
+            break
+        end = page.index("}}", start) + 2
+        out += [page[pos:start], parts[page[start:end]]]
+        pos = end
+    return "".join(out)
+
+
+def write_viewer(
+    out_dir: Path, *, glb_path: Path, audio_name: str, choreography: Choreography, music: MusicMap, title: str
+) -> Path:
+    """Write out_dir/index.html: a page that plays the dance with the music (file `audio_name` beside it)."""
+    try:
+        glb = Path(glb_path).read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the GLB {glb_path} for the viewer: {exc.strerror}; write the GLB first"
+        ) from None
+    page = render_viewer(glb=glb, audio_name=audio_name, choreography=choreography, music=music, title=title)
+    path = Path(out_dir) / "index.html"
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the viewer {path}: {exc.strerror}; check the output folder"
+        ) from None
+    return path
