@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := tools/viewer/node_modules/.installed
 
 .PHONY: demo test lint setup clean
 
@@ -17,11 +18,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/redshoes dance -o out/demo
 
+# The glTF validator and the three.js build tools, pinned in tools/viewer/package-lock.json (tests only).
+$(NODE_STAMP): tools/viewer/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tools/viewer && npm ci --silent --no-audit --no-fund && touch node_modules/.installed; \
+	else echo "npm not found: the glTF validator test will be skipped"; fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check redshoes tests bench
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
 clean:

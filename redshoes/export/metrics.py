@@ -185,7 +185,7 @@ def centre_of_mass(positions: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
 
 
 def balanced_share(positions: np.ndarray, fps: float, names: tuple[str, ...], body: Body, *,
-                   contact: float = 0.02, margin: float = 0.03) -> float:
+                   contact: float = 0.05, margin: float = 0.03) -> float:
     """Of the frames where the dancer stands still enough to balance (a foot on the floor, the centre of mass
     moving under 0.3 m/s), the share whose centre of mass lies over the support (the floor hull of the feet in
     contact, widened by `margin` metres)."""
