@@ -18,7 +18,7 @@ from redshoes.errors import InputError
 
 @dataclass(frozen=True, eq=False)
 class Motion:
-    """`root_positions` (frames, 3) metres of the Hips; `rotations` (frames, joints, 4) local quaternions xyzw."""
+    """`root_positions` (frames, 3) metres of the Hips; `rotations` (frames, joints, 4) local quats xyzw."""
 
     fps: float
     skeleton: Skeleton
@@ -34,7 +34,7 @@ class Motion:
         return self.frames / self.fps
 
     def global_transforms(self) -> tuple[np.ndarray, np.ndarray]:
-        """Forward kinematics: world positions (frames, joints, 3) and world quaternions (frames, joints, 4)."""
+        """Forward kinematics: world positions (frames, joints, 3) and world quats (frames, joints, 4)."""
         return forward_kinematics(self.skeleton, self.root_positions, self.rotations)
 
     def positions(self) -> np.ndarray:
@@ -45,7 +45,7 @@ class Motion:
 def forward_kinematics(
     skeleton: Skeleton, root_positions: np.ndarray, rotations: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """World positions (frames, joints, 3) and world rotations (frames, joints, 4 xyzw) from local rotations."""
+    """World positions (frames, joints, 3) and world rotations (frames, joints, 4 xyzw) from local ones."""
     frames, joints = rotations.shape[:2]
     pos = np.zeros((frames, joints, 3))
     rot: list[Rotation] = []

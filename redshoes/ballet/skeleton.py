@@ -1,7 +1,8 @@
 """The dancer's body: a 1.65 m ballerina's skeleton with the common humanoid joint names.
 
-Rest pose: standing, arms out to the sides (T-pose), facing the audience (+z), Y up, soles on the floor (y = 0),
-x toward the dancer's left. Offsets are metres from the parent joint in the rest pose.
+Rest pose: standing, arms out to the sides (T-pose), facing the audience (+z), Y up,
+soles on the floor (y = 0), x toward the dancer's left. Offsets are metres from the parent joint in the
+rest pose.
 """
 
 from __future__ import annotations
