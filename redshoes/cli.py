@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -137,6 +138,45 @@ def export_(folder: Path, video: bool, caption: bool, quiet: bool) -> None:
     from redshoes.pipeline import reexport
 
     _say_written(reexport(folder, _options(0, "advanced", "60", quiet, video=video, caption=caption)))
+
+
+@cli.command()
+@click.argument("choreography", type=click.Path(path_type=Path))
+@click.option("--music", "music_path", type=click.Path(path_type=Path), default=None,
+              help="The music.json it was composed to (default: music.json beside it, if there).")
+def check(choreography: Path, music_path: Path | None) -> None:
+    """List every rule CHOREOGRAPHY breaks, with bar and count; exit non-zero if any."""
+    from redshoes import serial
+    from redshoes.compose.check import check as run_check
+    from redshoes.compose.choreography import Choreography
+    from redshoes.hear.music_map import MusicMap
+    from redshoes.schemas import problems
+
+    if choreography.is_dir():
+        choreography = choreography / "choreography.json"
+    _schema_check("choreography", choreography, problems)
+    ballet = serial.load(Choreography, choreography)
+    if music_path is None and (choreography.parent / "music.json").is_file():
+        music_path = choreography.parent / "music.json"
+    music = serial.load(MusicMap, music_path) if music_path is not None else None
+    violations = run_check(ballet, music)
+    for v in violations:
+        click.echo(f"bar {v.bar}, count {v.count}: {v.rule}: {v.message}")
+    if violations:
+        raise RedShoesError(f"{choreography}: {len(violations)} rule(s) broken (listed above)")
+    click.echo(f"{choreography}: {len(ballet.steps)} steps, no rule broken")
+
+
+def _schema_check(kind: str, path: Path, problems: Callable[[str, object], list[str]]) -> None:
+    import json
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # serial.load says what is wrong with an unreadable file
+    found = problems(kind, document)
+    if found:
+        raise RedShoesError(f"{path}: {found[0]} (and {len(found) - 1} more)" if len(found) > 1 else f"{path}: {found[0]}")
 
 
 @cli.command()

@@ -108,3 +108,17 @@ def test_folder_with_users_files_is_left_untouched(tmp_path: Path) -> None:
 def test_bad_option_is_refused() -> None:
     result = _run("dance", "--fps", "17")
     assert result.returncode != 0 and "Traceback" not in result.stderr
+
+
+def test_check_passes_the_composed_ballet_and_flags_a_broken_edit(danced_builtin: Path, tmp_path: Path) -> None:
+    ok = _run("check", str(danced_builtin / "choreography.json"))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    ballet = json.loads((danced_builtin / "choreography.json").read_text(encoding="utf-8"))
+    ballet["steps"][3]["name"] = "pas de deux imaginaire"
+    ballet["steps"][5]["start"] += 0.3
+    broken = tmp_path / "choreography.json"
+    broken.write_text(json.dumps(ballet, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "music.json").write_bytes((danced_builtin / "music.json").read_bytes())
+    result = _run("check", str(broken))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "pas de deux imaginaire" in result.stdout and "bar " in result.stdout
