@@ -176,7 +176,8 @@ def _schema_check(kind: str, path: Path, problems: Callable[[str, object], list[
         return  # serial.load says what is wrong with an unreadable file
     found = problems(kind, document)
     if found:
-        raise RedShoesError(f"{path}: {found[0]} (and {len(found) - 1} more)" if len(found) > 1 else f"{path}: {found[0]}")
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise RedShoesError(f"{path}: {found[0]}{more}; fix it against the schema in the README")
 
 
 @cli.command()
