@@ -1,1 +1,65 @@
 """Stage 1, hear: music (audio file or score) → music map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from redshoes.errors import InputError
+from redshoes.hear.audio import Audio, load_audio, write_audio_ogg
+from redshoes.hear.bars import make_bars
+from redshoes.hear.beats import track_beats, trim_beats
+from redshoes.hear.energy import SILENCE_DB, accents, energy_curve, loudest_db, sustained
+from redshoes.hear.features import compute_features
+from redshoes.hear.meter import infer_meter
+from redshoes.hear.music_map import MusicMap
+from redshoes.hear.phrases import make_phrases, phrase_breaks, phrase_length
+from redshoes.hear.sections import label_phrases, make_sections, phrase_vectors
+
+__all__ = ["Audio", "MusicMap", "hear", "hear_file", "load_audio", "write_audio_ogg"]
+
+
+def hear(audio: Audio, *, source: str) -> MusicMap:
+    """Analyse decoded audio into beats, bars, meter, phrases, sections and dynamics."""
+    features = compute_features(audio)
+    if loudest_db(features) < SILENCE_DB:
+        raise InputError(f"{source} is silent (loudest moment {loudest_db(features):.0f} dBFS); give music")
+    track = track_beats(features.onset, features.hop, bass=features.bass)
+    beats = trim_beats(track.beats, features.onset, features.hop)
+    if len(beats) < 4:
+        raise InputError(
+            f"{source}: no steady beat found (is it silent or only noise?); give music with a pulse"
+        )
+    meter = infer_meter(features, beats)
+    bars = make_bars(beats, meter, audio.duration)
+    if not bars:
+        raise InputError(f"{source}: no bars found; give music with a steady pulse")
+    length = phrase_length(bars)
+    phrases = make_phrases(bars, length=length, breaks=phrase_breaks(bars, features, length))
+    labels = label_phrases(phrase_vectors(features, phrases))
+    sections = make_sections(phrases, labels)
+    curve = energy_curve(features, audio.duration)
+    counted = [b for bar in bars for b in bar.beats]
+    intervals = np.diff(np.asarray(counted)) if len(counted) > 1 else np.array([0.5])
+    meters = [bar.meter for bar in bars]
+    return MusicMap(
+        source=source,
+        duration=round(audio.duration, 6),
+        tempo=round(float(60.0 / np.median(intervals)), 3),
+        meter=max(sorted(set(meters)), key=meters.count),
+        beats=tuple(float(b) for b in beats),
+        downbeats=tuple(bar.start for bar in bars),
+        bars=bars,
+        phrases=phrases,
+        sections=sections,
+        energy=curve,
+        accents=accents(features),
+        sustained=sustained(features, curve),
+    )
+
+
+def hear_file(path: Path) -> tuple[MusicMap, Audio]:
+    """Decode a music file and hear it."""
+    audio = load_audio(Path(path))
+    return hear(audio, source=Path(path).name), audio

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
@@ -40,6 +43,23 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     return resample_poly(samples, rate_out // g, rate_in // g).astype(np.float32)
 
 
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence the C decoders' own notes on stderr (libmpg123 prints "Illegal Audio-MPEG-Header")."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _open(path: Path) -> sf.SoundFile:
     """Open a sound file or say in one line why it cannot be used."""
     if not path.exists():
@@ -47,11 +67,12 @@ def _open(path: Path) -> sf.SoundFile:
     if path.is_dir():
         raise InputError(f"{path} is a folder; give the path of a music file ({SUPPORTED})")
     try:
-        return sf.SoundFile(str(path))
+        with _quiet_stderr():
+            return sf.SoundFile(str(path))
     except (sf.LibsndfileError, RuntimeError, TypeError) as error:
-        detail = str(error).split(":")[-1].strip() or "unknown format"
         raise InputError(
-            f"{path}: cannot read it as audio ({detail}); give a wav, flac, ogg or mp3 file"
+            f"{path}: cannot read it as audio (not a sound format Red Shoes knows, or damaged); "
+            "give a wav, flac, ogg or mp3 file"
         ) from error
 
 
@@ -74,7 +95,8 @@ def load_audio(path: Path) -> Audio:
         total = 0.0
         try:
             while True:
-                data = handle.read(block, dtype="float32", always_2d=True)
+                with _quiet_stderr():
+                    data = handle.read(block, dtype="float32", always_2d=True)
                 if len(data) == 0:
                     break
                 mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
@@ -90,7 +112,8 @@ def load_audio(path: Path) -> Audio:
     samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
     if len(samples) < MIN_SECONDS * SAMPLE_RATE:
         raise InputError(
-            f"{path} is too short ({len(samples) / SAMPLE_RATE:.1f} s); give at least {MIN_SECONDS:.0f} s of music"
+            f"{path} is too short ({len(samples) / SAMPLE_RATE:.1f} s); "
+            f"give at least {MIN_SECONDS:.0f} s of music"
         )
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, sample_rate=SAMPLE_RATE)
@@ -143,4 +166,6 @@ def write_audio_ogg(audio: Audio, path: Path) -> None:
             for start in range(0, len(audio.samples), block):
                 handle.write(np.asarray(audio.samples[start : start + block], dtype=np.float32))
     except (sf.LibsndfileError, OSError) as error:
-        raise OutputError(f"{path}: cannot write the music ({error}); check the folder is writable") from error
+        raise OutputError(
+            f"{path}: cannot write the music ({error}); check the folder is writable"
+        ) from error

@@ -1,4 +1,4 @@
-"""The music map: what a dancer needs to know of the music, in seconds. Output of `hear`, input of `compose`."""
+"""The music map: what a dancer needs to know of the music (seconds); made by `hear`, read by `compose`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ FORMAT = "redshoes.music/1"
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its counted beats (seconds) and its meter ("3/4"; in 6/8 the counted beat is the dotted quarter)."""
+    """One bar (numbered from 1): its counted beats (seconds), its meter ("3/4"; 6/8 counts dotted quarters)."""
 
     index: int
     start: float
@@ -57,7 +57,7 @@ class Curve:
 
 @dataclass(frozen=True)
 class MusicMap:
-    """Beats, bars, meter, phrases, sections and dynamics of one piece; all times in seconds from its start."""
+    """Beats, bars, meter, phrases, sections and dynamics of one piece; times in seconds from its start."""
 
     source: str
     duration: float

@@ -1,0 +1,25 @@
+"""Bars from beats and meter: the counted beats grouped under their downbeats."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from redshoes.hear.meter import Meter, meter_name
+from redshoes.hear.music_map import Bar
+
+
+def make_bars(beats: np.ndarray, meter: Meter, duration: float) -> tuple[Bar, ...]:
+    """One Bar per downbeat (a pickup before the first downbeat is left out of the bars)."""
+    starts = np.flatnonzero(meter.position == 0)
+    bars: list[Bar] = []
+    for index, first in enumerate(starts):
+        last = starts[index + 1] if index + 1 < len(starts) else len(beats)
+        bar_beats = tuple(float(t) for t in beats[first:last])
+        if index + 1 < len(starts):
+            end = float(beats[starts[index + 1]])
+        else:
+            gap = float(np.median(np.diff(beats))) if len(beats) > 1 else 0.5
+            end = min(duration, bar_beats[-1] + gap)
+        name = meter_name(int(meter.beats_per_bar[first]), bool(meter.compound[first]))
+        bars.append(Bar(index=index + 1, start=bar_beats[0], end=end, meter=name, beats=bar_beats))
+    return tuple(bars)
