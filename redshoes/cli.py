@@ -19,7 +19,10 @@ WHAT_EACH_FILE_IS = {
     "dancer.glb": "the dancing ballerina for Blender, three.js, Unity, Unreal (glTF binary, metres, Y up)",
     "dancer.mp4": "the video: H.264 with the music, for any video player",
     "dancer.bvh": "the skeleton motion for MotionBuilder, Blender, Maya (BVH, centimetres, Y up)",
-    "steps.md": "the step sheet: bar, counts, French name, gloss",
+    "steps.md": "the step sheet: bar, counts, French name, gloss, floor plans",
+    "steps.html": "the printable step sheet with a drawn floor plan per phrase (print it to PDF from a browser)",
+    "dancer-in-place.bvh": "the BVH with the travel taken out of the hips (root motion in place)",
+    "dancer-in-place.glb": "the GLB with the travel taken out of the hips (root motion in place)",
     "choreography.json": "the choreography: edit it, then `redshoes animate` the folder",
     "music.json": "what Red Shoes heard: beats, bars, meter, phrases, sections, energy",
     "music.png": "a picture of what Red Shoes heard",
@@ -38,6 +41,8 @@ _fps = click.option("--fps", type=click.Choice(["24", "30", "60"]), default="60"
 _quiet = click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 _video = click.option("--video", is_flag=True, help="Also render dancer.mp4 (1280×720, 30 fps, with the music).")
 _caption = click.option("--caption", is_flag=True, help="With --video: show each step's name in the video.")
+_in_place = click.option("--in-place", is_flag=True,
+                         help="Also write dancer-in-place.bvh/.glb: the hips keep their height but not their travel.")
 _stage = click.option("--stage", "stage_size", default="10x8", show_default=True, metavar="WxD",
                       help="Stage width x depth in metres.")
 
@@ -53,18 +58,18 @@ def _parse_stage(text: str) -> Stage:
 
 
 def _options(seed: int, level: str, fps: str, quiet: bool, stage_size: str = "10x8", video: bool = False,
-             caption: bool = False) -> DanceOptions:
+             caption: bool = False, in_place: bool = False) -> DanceOptions:
     if caption and not video:
         raise OptionError("--caption goes with --video; add --video to render the video")
     return DanceOptions(seed=seed, level=level, fps=float(fps), stage=_parse_stage(stage_size), progress=not quiet,
-                        video=video, caption=caption)
+                        video=video, caption=caption, in_place=in_place)
 
 
 def _say_written(files: list[Path]) -> None:
     folder = files[0].parent if files else Path(".")
     click.echo(f"\nRed Shoes wrote to {folder}/:")
     for f in files:
-        click.echo(f"  {f.name:<18} {WHAT_EACH_FILE_IS.get(f.name, '')}")
+        click.echo(f"  {f.name:<20} {WHAT_EACH_FILE_IS.get(f.name, '')}")
     viewer = folder / "index.html"
     if viewer in files:
         click.echo(f"\nWatch her dance: open {viewer.resolve().as_uri()} in a web browser.")
@@ -87,13 +92,14 @@ def cli() -> None:
 @_stage
 @_video
 @_caption
+@_in_place
 @_quiet
 def dance(music: Path | None, out_dir: Path, force: bool, seed: int, level: str, fps: str, stage_size: str,
-          video: bool, caption: bool, quiet: bool) -> None:
-    """Dance to MUSIC (wav, flac, ogg, mp3); with no MUSIC, to the built-in piece."""
+          video: bool, caption: bool, in_place: bool, quiet: bool) -> None:
+    """Dance to MUSIC (wav, flac, ogg, mp3; MIDI, MusicXML, kern); with no MUSIC, to the built-in piece."""
     from redshoes.pipeline import dance as run_dance
 
-    options = _options(seed, level, fps, quiet, stage_size, video, caption)
+    options = _options(seed, level, fps, quiet, stage_size, video, caption, in_place)
     files = run_dance(music, out_dir, options, force=force)
     _say_written(files)
 
@@ -132,12 +138,14 @@ def animate(folder: Path, fps: str, video: bool, caption: bool, quiet: bool) -> 
 @click.argument("folder", type=click.Path(path_type=Path))
 @_video
 @_caption
+@_in_place
 @_quiet
-def export_(folder: Path, video: bool, caption: bool, quiet: bool) -> None:
+def export_(folder: Path, video: bool, caption: bool, in_place: bool, quiet: bool) -> None:
     """Write the BVH, GLB, viewer and step sheet (and video) again from FOLDER/motion.npz."""
     from redshoes.pipeline import reexport
 
-    _say_written(reexport(folder, _options(0, "advanced", "60", quiet, video=video, caption=caption)))
+    _say_written(reexport(folder, _options(0, "advanced", "60", quiet, video=video, caption=caption,
+                                           in_place=in_place)))
 
 
 @cli.command()

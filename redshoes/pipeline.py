@@ -27,13 +27,17 @@ BVH = "dancer.bvh"
 GLB = "dancer.glb"
 VIEWER = "index.html"
 STEP_SHEET = "steps.md"
+STEP_SHEET_HTML = "steps.html"
+BVH_IN_PLACE = "dancer-in-place.bvh"
+GLB_IN_PLACE = "dancer-in-place.glb"
 REPORT = "report.json"
 VIDEO = "dancer.mp4"
 BUILTIN_SOURCE = "built-in"
-_EXPORTS = (BVH, GLB, VIEWER, STEP_SHEET, REPORT, VIDEO)
+_EXPORTS = (BVH, GLB, VIEWER, STEP_SHEET, STEP_SHEET_HTML, REPORT, VIDEO, BVH_IN_PLACE, GLB_IN_PLACE)
 
 OUTPUTS = (
-    MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON, MOTION_NPZ, BVH, GLB, VIEWER, STEP_SHEET, REPORT, VIDEO,
+    MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON, MOTION_NPZ, BVH, GLB, VIEWER, STEP_SHEET, STEP_SHEET_HTML,
+    REPORT, VIDEO, BVH_IN_PLACE, GLB_IN_PLACE,
 )
 
 
@@ -48,6 +52,7 @@ class DanceOptions:
     progress: bool = True
     video: bool = False
     caption: bool = False
+    in_place: bool = False
 
 
 class _Progress:
@@ -160,21 +165,31 @@ def run_export(motion: Motion, choreography: Choreography, music: MusicMap, fold
     from redshoes.export.bvh import write_bvh
     from redshoes.export.glb import write_glb
     from redshoes.export.step_sheet import write_step_sheet
-    from redshoes.export.viewer import write_viewer
+    from redshoes.export.step_sheet_html import write_step_sheet_html
+    from redshoes.export.viewer import load_waveform, write_viewer
 
     started = time.perf_counter()
-    with progress.stage("export", 4) as step:
+    written = [BVH, GLB, VIEWER, STEP_SHEET, STEP_SHEET_HTML]
+    if options.in_place:
+        written += [BVH_IN_PLACE, GLB_IN_PLACE]
+    with progress.stage("export", len(written)) as step:
         write_bvh(motion, folder.file(BVH))
         step(BVH)
         write_glb(motion, folder.file(GLB))
         step(GLB)
         folder.file(VIEWER)
         write_viewer(folder.path, glb_path=folder.path / GLB, audio_name=MUSIC_AUDIO, choreography=choreography,
-                     music=music, title=title)
+                     music=music, title=title, waveform=load_waveform(folder.path / MUSIC_AUDIO, music.duration))
         step(VIEWER)
         write_step_sheet(choreography, music, folder.file(STEP_SHEET), title=title)
         step(STEP_SHEET)
-    written = [BVH, GLB, VIEWER, STEP_SHEET]
+        write_step_sheet_html(choreography, music, folder.file(STEP_SHEET_HTML), title=title)
+        step(STEP_SHEET_HTML)
+        if options.in_place:
+            write_bvh(motion, folder.file(BVH_IN_PLACE), in_place=True)
+            step(BVH_IN_PLACE)
+            write_glb(motion, folder.file(GLB_IN_PLACE), in_place=True)
+            step(GLB_IN_PLACE)
     figures: dict[str, Any] = {"seconds": time.perf_counter() - started}
     if options.video:
         figures["video"] = _run_video(motion, choreography, folder, progress, options)

@@ -19,6 +19,7 @@ from scipy.spatial.transform import Rotation
 from redshoes.animate.motion import Motion
 from redshoes.ballet.skeleton import END_SITES, Skeleton
 from redshoes.errors import InputError, OutputError
+from redshoes.export.glb import root_in_place
 
 CM_PER_M = 100.0
 ROTATION_CHANNELS = ("Zrotation", "Xrotation", "Yrotation")
@@ -76,8 +77,11 @@ def _joint_order(skeleton: Skeleton) -> list[int]:
     return order
 
 
-def write_bvh(motion: Motion, path: Path) -> None:
-    """Write a motion as BVH (cm, Y up, ZXY euler degrees) so DCC tools and mocap viewers can play it."""
+def write_bvh(motion: Motion, path: Path, *, in_place: bool = False) -> None:
+    """Write a motion as BVH (cm, Y up, ZXY euler degrees) so DCC tools and mocap viewers can play it;
+    `in_place` removes the horizontal travel of the Hips (root motion left for the game engine)."""
+    if in_place:
+        motion = root_in_place(motion)
     skeleton = motion.skeleton
     order = _joint_order(skeleton)
     frames = motion.frames

@@ -19,8 +19,9 @@ from redshoes.errors import OutputError  # noqa: E402
 _VIEWS = {"front": (0, 1, 1.0), "side": (2, 1, -1.0), "top": (0, 2, 1.0)}  # horizontal axis, vertical, flip
 
 
-def _points(motion: Motion, frame: int) -> tuple[np.ndarray, list[tuple[int, int]], list[int]]:
-    """Joint and end-site positions of one frame (P, 3), the bones as index pairs, the foot points."""
+def _points(motion: Motion, frame: int) -> tuple[np.ndarray, list[tuple[int, int]], list[int], np.ndarray]:
+    """Joint and end-site positions of one frame (P, 3), the bones as index pairs, the foot points, and the
+    nose (2, 3): a short stroke from the head toward where the face looks, to tell front from back."""
     pos, rot = motion.global_transforms()
     pos, rot = pos[frame], rot[frame]
     names = motion.skeleton.names
@@ -35,7 +36,10 @@ def _points(motion: Motion, frame: int) -> tuple[np.ndarray, list[tuple[int, int
         bones.append((j, len(pts) - 1))
         if "Toe" in name:
             feet += [names.index(name.replace("ToeBase", "Foot")), j, len(pts) - 1]
-    return np.array(pts), bones, feet
+    head = names.index("Head")
+    centre = pos[head] + Rotation.from_quat(rot[head]).apply([0.0, 0.08, 0.0])
+    nose = np.stack([centre, centre + Rotation.from_quat(rot[head]).apply([0.0, 0.0, 0.09])])
+    return np.array(pts), bones, feet, nose
 
 
 def render_frames(
@@ -56,7 +60,7 @@ def render_frames(
     )
     for col, t in enumerate(times):
         frame = int(np.clip(round(t * motion.fps), 0, motion.frames - 1))
-        pts, bones, feet = _points(motion, frame)
+        pts, bones, feet, nose = _points(motion, frame)
         centre = motion.root_positions[frame]
         for row, view in enumerate(views):
             ax = axes[row][col]
@@ -73,12 +77,15 @@ def render_frames(
                     solid_capstyle="round",
                 )
             ax.plot(x[feet], y[feet], "o", color="#d01010", ms=3.5)
+            nx = flip * (nose[:, h] - centre[h])
+            ny = nose[:, vert] - (centre[vert] if view == "top" else 0.0)
+            ax.plot(nx, ny, color="#c07000", lw=2.5, solid_capstyle="round")
             if view != "top":
                 ax.axhline(0.0, color="#888", lw=1)
-                ax.set_ylim(-0.05, max(2.0, float(y.max()) + 0.1))
+                ax.set_ylim(-0.05, max(2.35, float(y.max()) + 0.1))
             else:
-                ax.set_ylim(-0.9, 0.9)
-            ax.set_xlim(-0.85, 0.85)
+                ax.set_ylim(-1.05, 1.05)
+            ax.set_xlim(-1.05, 1.05)
             ax.set_aspect("equal")
             ax.set_xticks([])
             ax.set_yticks([])

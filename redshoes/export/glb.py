@@ -1,8 +1,9 @@
 """GLB export: the ballerina's skinned body with the dance as one animation, for the web viewer and 3D tools.
 
-glTF conventions: metres, Y up, the dancer faces +z. Joint nodes carry the Red Shoes joint names; their rest
-rotation is identity (the skeleton's T-pose), so the motion's local quaternions (xyzw, as glTF) are the node
-rotations. One animation, "dance": the Hips translation and every joint's rotation at every frame, LINEAR.
+glTF conventions: metres, Y up, the dancer faces +z (stated in asset.extras for tools and people). Joint nodes
+carry the Red Shoes joint names; their rest rotation is identity (the skeleton's T-pose), so the motion's local
+quaternions (xyzw, as glTF) are the node rotations. One animation, "dance": the Hips translation and every joint's
+rotation at every frame, LINEAR.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pygltflib as gl
 from redshoes.animate.motion import Motion
 from redshoes.errors import OutputError
 from redshoes.export.mesh import BodyMesh, ballerina_mesh
+
+ASSET_EXTRAS = {"units": "metres", "up": "+Y", "forward": "+Z", "generator": "Red Shoes"}
 
 _FLOAT, _UBYTE, _UINT, _USHORT = gl.FLOAT, gl.UNSIGNED_BYTE, gl.UNSIGNED_INT, gl.UNSIGNED_SHORT
 
@@ -67,12 +70,20 @@ def _rest_world(motion: Motion) -> np.ndarray:
     return pos
 
 
+def root_in_place(motion: Motion) -> Motion:
+    """The motion with the Hips' horizontal (x, z) travel removed and its height kept, as game engines expect
+    of a clip whose root motion they extract themselves: the Hips stay above the origin."""
+    root = np.array(motion.root_positions, dtype=np.float64, copy=True)
+    root[:, [0, 2]] = 0.0
+    return Motion(fps=motion.fps, skeleton=motion.skeleton, root_positions=root, rotations=motion.rotations)
+
+
 def build_gltf(motion: Motion, mesh: BodyMesh | None = None) -> gl.GLTF2:
     """The glTF document (binary blob attached) of the skinned ballerina dancing the motion; `mesh`
     defaults to `ballerina_mesh(motion.skeleton)`."""
     skeleton = motion.skeleton
     mesh = mesh if mesh is not None else ballerina_mesh(skeleton)
-    gltf = gl.GLTF2(asset=gl.Asset(version="2.0", generator="Red Shoes"))
+    gltf = gl.GLTF2(asset=gl.Asset(version="2.0", generator="Red Shoes", extras=dict(ASSET_EXTRAS)))
     pack = _Packer(gltf)
 
     position = pack.add(mesh.positions, gl.VEC3, _FLOAT, gl.ARRAY_BUFFER, bounds=True)
@@ -172,18 +183,19 @@ def build_gltf(motion: Motion, mesh: BodyMesh | None = None) -> gl.GLTF2:
     return gltf
 
 
-def glb_bytes(motion: Motion) -> bytes:
+def glb_bytes(motion: Motion, *, in_place: bool = False) -> bytes:
     """The GLB file's bytes (deterministic: same motion, same bytes)."""
-    return b"".join(build_gltf(motion).save_to_bytes())
+    return b"".join(build_gltf(root_in_place(motion) if in_place else motion).save_to_bytes())
 
 
-def write_glb(motion: Motion, path: Path) -> None:
-    """Write the dancing ballerina as a binary glTF (GLB) file for the viewer and any 3D tool."""
+def write_glb(motion: Motion, path: Path, *, in_place: bool = False) -> None:
+    """Write the dancing ballerina as a binary glTF (GLB) file for the viewer and any 3D tool; `in_place`
+    removes the horizontal travel of the Hips (root motion left for the game engine to extract)."""
     if motion.frames < 2:
         raise OutputError(
             "cannot write a GLB of fewer than 2 frames; the motion is empty — check the animate stage"
         )
     try:
-        Path(path).write_bytes(glb_bytes(motion))
+        Path(path).write_bytes(glb_bytes(motion, in_place=in_place))
     except OSError as exc:
         raise OutputError(f"cannot write GLB {path}: {exc.strerror}; check the output folder") from None

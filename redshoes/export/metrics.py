@@ -229,3 +229,39 @@ def bone_length_drift(positions: np.ndarray, parents: np.ndarray) -> float:
     child = [j for j in range(len(parents)) if parents[j] >= 0]
     lengths = np.linalg.norm(positions[:, child] - positions[:, parents[child]], axis=-1)
     return float(np.max(lengths.max(axis=0) - lengths.min(axis=0))) if len(child) else 0.0
+
+
+def joint_speeds(rotations: np.ndarray, fps: float) -> np.ndarray:
+    """Angular speed of every joint but the root in its parent's frame, (frames - 1, joints - 1) deg/s, from
+    local quaternions (frames, joints, 4) xyzw: how fast the dancer bends her joints (a turn of the whole
+    body about the root is not a joint speed)."""
+    q = rotations[:, 1:]
+    if q.shape[0] < 2:
+        return np.zeros((0, q.shape[1]))
+    dots = np.abs(np.sum(q[1:] * q[:-1], axis=-1)) / (
+        np.linalg.norm(q[1:], axis=-1) * np.linalg.norm(q[:-1], axis=-1)
+    )
+    return 2.0 * np.degrees(np.arccos(np.clip(dots, 0.0, 1.0))) * fps
+
+
+def knee_flexion(rotations: np.ndarray, names: tuple[str, ...] | list[str]) -> np.ndarray:
+    """Flexion of each knee, (frames, 2) degrees, left then right, from local quaternions (frames, joints, 4)
+    of a skeleton whose rest legs are straight and whose knees hinge about their local +x (the Red Shoes
+    ballerina): 0 straight, positive bent forward, negative bent backwards (hyperextended)."""
+    out = []
+    for side in ("Left", "Right"):
+        q = rotations[:, list(names).index(side + "Leg")]
+        q = np.where(q[:, 3:] < 0, -q, q)
+        s = np.linalg.norm(q[:, :3], axis=-1)
+        angle = 2.0 * np.degrees(np.arctan2(s, q[:, 3]))
+        out.append(angle * np.where(s > 1e-12, q[:, 0] / np.maximum(s, 1e-12), 1.0))
+    return np.stack(out, axis=1)
+
+
+def joint_limit_violations(rotations: np.ndarray, names: tuple[str, ...] | list[str], *,
+                           hyperextension: float = 5.0, deepest: float = 160.0) -> float:
+    """Share of frames in which a knee bends backwards beyond `hyperextension` degrees or folds beyond
+    `deepest` degrees (past a grand plié) — what a body cannot do (skeletons as `knee_flexion` reads)."""
+    knees = knee_flexion(rotations, names)
+    bad = (knees < -hyperextension) | (knees > deepest)
+    return float(np.mean(np.any(bad, axis=1))) if len(knees) else 0.0

@@ -141,3 +141,19 @@ def test_khronos_validator_finds_no_errors_or_warnings(motion: Motion, tmp_path:
     )
     report = json.loads(result.stdout)
     assert (report["numErrors"], report["numWarnings"]) == (0, 0), report["messages"]
+
+
+def test_asset_states_units_and_axes(gltf: pygltflib.GLTF2) -> None:
+    assert gltf.asset.extras == {"units": "metres", "up": "+Y", "forward": "+Z", "generator": "Red Shoes"}
+
+
+def test_in_place_removes_horizontal_travel_and_keeps_height(motion: Motion) -> None:
+    gltf = pygltflib.GLTF2.load_from_bytes(glb_bytes(motion, in_place=True))
+    animation = gltf.animations[0]
+    (channel,) = [c for c in animation.channels if c.target.path == "translation"]
+    hips = _accessor(gltf, animation.samplers[channel.sampler].output)[:-1]
+    assert np.ptp(motion.root_positions[:, 2]) > 1.0  # the synthetic dancer travels 1.6 m downstage
+    np.testing.assert_allclose(hips[:, [0, 2]], 0.0, atol=1e-7)
+    np.testing.assert_allclose(hips[:, 1], motion.root_positions[:, 1], atol=1e-6)
+    rotations = [c for c in animation.channels if c.target.path == "rotation"]
+    assert len(rotations) == len(motion.skeleton)  # the limbs dance the same

@@ -15,7 +15,7 @@ import pytest
 from redshoes.animate.motion import Motion
 from redshoes.compose.choreography import Choreography
 from redshoes.export.glb import write_glb
-from redshoes.export.viewer import render_viewer, write_viewer
+from redshoes.export.viewer import render_viewer, viewer_data, waveform_peaks, write_viewer
 from redshoes.hear.music_map import MusicMap
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,6 +40,12 @@ def _silence(path: Path, seconds: float, rate: int = 8000) -> None:
         out.writeframes(b"\0\0" * int(seconds * rate))
 
 
+def _swell(seconds: float, rate: int = 8000) -> np.ndarray:
+    """A 440 Hz tone, quiet in the first half and four times louder in the second."""
+    t = np.arange(int(seconds * rate)) / rate
+    return np.where(t < seconds / 2, 0.2, 0.8) * np.sin(2 * np.pi * 440 * t)
+
+
 def _page(
     motion: Motion, choreography: Choreography, music: MusicMap, out: Path, audio: str = "music.wav"
 ) -> Path:
@@ -51,7 +57,25 @@ def _page(
         choreography=choreography,
         music=music,
         title="Valse <test> & co",
+        waveform=waveform_peaks(_swell(music.duration), 8000, music.duration, bins=400),
     )
+
+
+def test_waveform_peaks_follow_the_loudness() -> None:
+    peaks = waveform_peaks(_swell(4.0), 8000, 4.0, bins=8)
+    np.testing.assert_allclose(peaks, [0.25] * 4 + [1.0] * 4, atol=0.01)
+    assert waveform_peaks(np.zeros(100), 8000, 1.0, bins=4).tolist() == [0.0] * 4  # silence: flat, no NaN
+    short = waveform_peaks(_swell(2.0), 8000, 4.0, bins=8)  # music shorter than the dance: silence after it
+    assert short[4:].max() == 0.0 and short[:4].max() == 1.0
+
+
+def test_page_data_gives_each_step_its_family_and_path(choreography: Choreography, music: MusicMap) -> None:
+    data = viewer_data(choreography, music, title="t", waveform=np.array([0.0, 0.5, 1.0]))
+    steps = data["steps"]
+    assert isinstance(steps, list)
+    assert [(s["family"], s["from"], s["to"]) for s in steps] == [("waltz", [0.0, 0.0], [0.0, 0.0]),
+                                                                   ("turn", [0.0, 0.0], [0.0, 0.0])]
+    assert data["waveform"] == {"peaks": [0, 50, 100], "seconds": 4.0}
 
 
 def test_page_is_self_contained_and_deterministic(
@@ -157,3 +181,113 @@ def test_without_the_music_a_wall_clock_plays_the_dance(
             assert page.evaluate("window.redshoes.playing")
         finally:
             browser.close()
+
+
+def _red_pixels(png: bytes, box: tuple[float, float, float, float]) -> int:
+    crop = _bright_pixels(png, box)
+    return int(((crop[..., 0] > 190) & (crop[..., 1] < 150) & (crop[..., 2] < 160)).sum())
+
+
+def _press(page: Any, selector: str) -> None:
+    """Click a button as the user does (its click handler), without waiting for the 3D scene to settle."""
+    page.eval_on_selector(selector, "b => b.click()")
+
+
+W, H = 720, 450  # software WebGL is slow: a small window keeps the test quick
+
+
+def test_timeline_speed_keys_and_camera_presets(
+    motion: Motion, choreography: Choreography, music: MusicMap, tmp_path: Path
+) -> None:
+    playwright = _browser_or_skip()
+    page_path = _page(motion, choreography, music, tmp_path)
+    _silence(tmp_path / "music.wav", music.duration)
+    problems: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": W, "height": H})
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(page_path.as_uri())
+            page.wait_for_function("window.redshoes && window.redshoes.ready", timeout=60_000)
+
+            # one block per step on the timeline, coloured by family
+            blocks = page.eval_on_selector_all("#strip div", "els => els.map(e => e.dataset.name)")
+            assert blocks == ["balancé", "pirouette en dehors"]
+
+            # clicking the timeline seeks: three quarters along is 3 s of 4, in the pirouette
+            box = page.locator("#timeline").bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 50)  # on the pirouette's block
+            page.wait_for_timeout(300)
+            state = page.evaluate("({t: redshoes.time, step: redshoes.step})")
+            assert abs(state["t"] - 3.0) < 0.1 and state["step"] == "pirouette en dehors"
+            # dragging back to a quarter: the balancé again
+            page.mouse.move(box["x"] + 0.75 * box["width"], box["y"] + 10)
+            page.mouse.down()
+            page.mouse.move(box["x"] + 0.25 * box["width"], box["y"] + 10, steps=5)
+            page.mouse.up()
+            page.wait_for_timeout(300)
+            state = page.evaluate("({t: redshoes.time, step: redshoes.step})")
+            assert abs(state["t"] - 1.0) < 0.1 and state["step"] == "balancé"
+            # the waveform is drawn, red where the music has played and pale where it has not
+            shot = page.screenshot()
+            wave = page.locator("#wave").bounding_box()
+            assert wave is not None
+            top, bottom = wave["y"] / H, (wave["y"] + wave["height"]) / H
+            left = wave["x"] / W
+            played = _red_pixels(shot, (left, top, left + 0.24 * wave["width"] / W, bottom))
+            unplayed = _red_pixels(shot, (left + 0.3 * wave["width"] / W, top, left + wave["width"] / W, bottom))
+            assert played > 100 and unplayed == 0, (played, unplayed)
+
+            # speed: the music plays slower, at the same pitch
+            _press(page, "#speeds button[data-speed='0.5']")
+            speed = page.evaluate("({rate: redshoes.audio.playbackRate, pitch: redshoes.audio.preservesPitch, "
+                                  "speed: redshoes.speed, on: document.querySelector('#speeds .on').textContent})")
+            assert speed == {"rate": 0.5, "pitch": True, "speed": 0.5, "on": "0.5×"}
+            _press(page, "#speeds button[data-speed='1']")
+            assert page.evaluate("redshoes.audio.playbackRate") == 1.0
+
+            # keyboard: space plays and pauses, arrows seek five seconds (clamped to the piece)
+            page.mouse.click(20, H / 2)  # on the stage, not on a button
+            page.keyboard.press("Space")
+            assert page.evaluate("redshoes.playing")
+            page.keyboard.press("Space")
+            assert not page.evaluate("redshoes.playing")
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(200)
+            assert page.evaluate("redshoes.time") == 4.0
+            page.keyboard.press("ArrowLeft")
+            page.wait_for_timeout(200)
+            assert page.evaluate("redshoes.time") == 0.0
+            page.keyboard.press("Shift+ArrowRight")  # to the start of the next step
+            page.wait_for_timeout(200)
+            assert page.evaluate("redshoes.time") == 2.0
+
+            # camera presets: the audience, the wings (stage left), the floor plan from above
+            page.evaluate("redshoes.seek(2.0)")
+            page.wait_for_timeout(300)
+            audience = page.screenshot()
+            _press(page, "#views button[data-view='wings']")
+            page.wait_for_timeout(300)
+            wings = page.screenshot()
+            camera = page.evaluate("[redshoes.camera.position.x, redshoes.camera.position.z]")
+            assert camera[0] > 4.0 and abs(camera[1] - 0.4 * 0.85) < 1.0  # off to stage left, level with her
+            _press(page, "#views button[data-view='plan']")
+            page.wait_for_timeout(300)
+            plan = page.screenshot()
+            assert page.evaluate("redshoes.view") == "plan"
+            for name, png in (("audience", audience), ("wings", wings), ("plan", plan)):
+                (tmp_path / f"{name}.png").write_bytes(png)  # to look at when the test fails
+            scene = (0.0, 0.2, 1.0, 0.75)
+            for a, b in ((audience, wings), (wings, plan), (audience, plan)):
+                diff = np.abs(_bright_pixels(a, scene) - _bright_pixels(b, scene)).sum(axis=2)
+                assert (diff > 60).mean() > 0.1, "a camera preset did not change the view"
+            # from above, the whole stage floor fills the middle and the start of the path is marked in red
+            assert _red_pixels(plan, (0.2, 0.15, 0.8, 0.8)) > 30
+            page.keyboard.press("1")
+            assert page.evaluate("redshoes.view") == "audience"
+        finally:
+            browser.close()
+    assert not problems, problems
