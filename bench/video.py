@@ -58,7 +58,8 @@ def main() -> None:
     n = len(times)
     print(f"video of {clip.duration:.1f} s at {options.width}×{options.height}, {options.fps} fps, {n} frames")
     for label, seconds in (("drawing only", drawing), ("whole video", total)):
-        print(f"  {label:<14} {seconds:7.2f} s   {n / seconds:6.1f} frames/s   {clip.duration / seconds:5.2f}× real time")
+        speed = clip.duration / seconds
+        print(f"  {label:<14} {seconds:7.2f} s   {n / seconds:6.1f} frames/s   {speed:5.2f}× real time")
     print(f"  file           {size / 1e6:.1f} MB")
     print("target: at least 1.00× real time")
 
