@@ -1,10 +1,11 @@
-"""Benchmark of `compose`: phrase alignment, accents hit, variety, stage use, and time for a one-hour map.
+"""Benchmark of `compose`: phrase alignment, accents hit, variety, links, form, stage use, and composing time.
 
-Run: .venv/bin/python bench/compose.py
+Run: .venv/bin/python bench/compose.py  (the material pieces are heard first when ../shared/material is there)
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -16,57 +17,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from redshoes.compose import compose  # noqa: E402
 from redshoes.compose.check import check  # noqa: E402
 from redshoes.compose.choreography import Choreography  # noqa: E402
+from redshoes.compose.measure import (  # noqa: E402
+    accents_hit,
+    distinct_per_minute,
+    link_share,
+    longest_run,
+    phrase_alignment,
+    stage_covered,
+    structure_score,
+)
 from redshoes.hear.music_map import MusicMap  # noqa: E402
-from tests.compose.conftest import make_map  # noqa: E402
+from tests.compose.conftest import make_map, material_pieces  # noqa: E402
 
 RUNS = 3
-
-
-def phrase_alignment(choreo: Choreography, music: MusicMap) -> float:
-    """Share of phrases whose first count starts a step (a combination begins on the phrase)."""
-    starts = {round(s.start, 6) for s in choreo.steps}
-    return float(np.mean([round(p.start, 6) in starts for p in music.phrases])) if music.phrases else 1.0
-
-
-def accents_hit(choreo: Choreography, music: MusicMap, window: float = 0.05) -> float:
-    """Share of music accents with a step's accent instant within `window` seconds."""
-    if not music.accents:
-        return 1.0
-    marks = np.sort(np.asarray([s.accent for s in choreo.steps]))
-    acc = np.asarray(music.accents)
-    i = np.clip(np.searchsorted(marks, acc), 1, len(marks) - 1)
-    d = np.minimum(np.abs(marks[i] - acc), np.abs(marks[i - 1] - acc))
-    return float(np.mean(d <= window))
-
-
-def variety(choreo: Choreography) -> tuple[float, int, str]:
-    """Distinct steps per minute (mean over whole minutes) and the longest run of one step."""
-    per_minute = []
-    minute = 0.0
-    while minute < choreo.duration:
-        names = {s.name for s in choreo.steps if minute <= s.start < minute + 60.0}
-        if names:
-            per_minute.append(len(names))
-        minute += 60.0
-    longest, run, name = 1, 1, choreo.steps[0].name
-    for a, b in zip(choreo.steps, choreo.steps[1:], strict=False):
-        run = run + 1 if a.name == b.name else 1
-        if run > longest:
-            longest, name = run, b.name
-    return float(np.mean(per_minute)), longest, name
-
-
-def stage_covered(choreo: Choreography, cell: float = 0.5) -> float:
-    """Share of the usable stage's 0.5 m cells the dancer's path passes through."""
-    hx, hz = choreo.stage.width / 2 - 0.5, choreo.stage.depth / 2 - 0.5
-    nx, nz = int(np.ceil(2 * hx / cell)), int(np.ceil(2 * hz / cell))
-    seen = np.zeros((nx, nz), dtype=bool)
-    for s in choreo.steps:
-        for f in np.linspace(0.0, 1.0, 9):
-            x = s.start_at.x + f * (s.end_at.x - s.start_at.x)
-            z = s.start_at.z + f * (s.end_at.z - s.start_at.z)
-            seen[min(nx - 1, int((x + hx) / cell)), min(nz - 1, int((z + hz) / cell))] = True
-    return float(seen.mean())
+HEADER = ("piece", "min", "steps", "aligned %", "accents %", "distinct/min", "longest run", "links %",
+          "form", "stage %", "violations", "seconds")
 
 
 def one_hour_map(*, repeats: bool = True) -> MusicMap:
@@ -84,28 +49,43 @@ def one_hour_map(*, repeats: bool = True) -> MusicMap:
     return make_map("2/4", 120, bars, sections=sections, energy=energies, staccato=True)
 
 
-def report(title: str, music: MusicMap, seconds: float, choreo: Choreography) -> None:
-    per_min, longest, name = variety(choreo)
-    print(f"{title}: {len(choreo.steps)} steps in {music.duration / 60:.1f} min, composed in {seconds:.3f} s")
-    print(f"  combinations aligned to phrases: {100 * phrase_alignment(choreo, music):.1f} %")
-    print(f"  accents hit by a step accent (50 ms): {100 * accents_hit(choreo, music):.1f} %")
-    print(f"  distinct steps per minute: {per_min:.1f}; longest run of one step: {longest} ({name})")
-    print(f"  stage area covered (0.5 m cells): {100 * stage_covered(choreo):.1f} %")
-    print(f"  validator violations: {len(check(choreo, music))}")
+def row(title: str, music: MusicMap, choreo: Choreography, seconds: float) -> tuple[str, ...]:
+    """The figures of one ballet, as table cells."""
+    run, name = longest_run(choreo)
+    form = structure_score(choreo, music)
+    return (title, f"{music.duration / 60:.1f}", str(len(choreo.steps)), f"{100 * phrase_alignment(choreo, music):.0f}",
+            f"{100 * accents_hit(choreo, music):.0f}", f"{distinct_per_minute(choreo):.1f}", f"{run} {name}",
+            f"{100 * link_share(choreo):.0f}", "n/a" if math.isnan(form) else f"{form:.2f}",
+            f"{100 * stage_covered(choreo):.0f}", str(len(check(choreo, music))), f"{seconds:.2f}")
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table of the rows under the header."""
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
+    lines.extend("| " + " | ".join(r) + " |" for r in rows)
+    return "\n".join(lines)
+
+
+def pieces() -> list[tuple[str, MusicMap]]:
+    """The built-in piece, hand-made maps and every material piece (heard now)."""
+    from redshoes.hear import hear_file
+    from redshoes.music.builtin import builtin_music
+
+    out = [("built-in", builtin_music()[0]),
+           ("map waltz 3/4 at 170", make_map("3/4", 170, 64)),
+           ("map allegro 2/4 at 120", make_map("2/4", 120, 64, staccato=True)),
+           ("map adagio 4/4 at 60", make_map("4/4", 60, 32, phrase_bars=4))]
+    out.extend((f.stem, hear_file(f)[0]) for f in material_pieces())
+    return out
 
 
 def main() -> None:
-    """Print the figures for the test maps and the one-hour map."""
-    cases = {
-        "waltz 3/4 at 170": make_map("3/4", 170, 64),
-        "allegro 2/4 at 120": make_map("2/4", 120, 64, staccato=True),
-        "adagio 4/4 at 60": make_map("4/4", 60, 32, phrase_bars=4),
-        "6/8 at 100": make_map("6/8", 100, 64, energy=0.8),
-    }
-    for title, music in cases.items():
+    """Print the table for every piece, then the time to compose a one-hour map."""
+    rows = []
+    for title, music in pieces():
         t = time.perf_counter()
         choreo = compose(music)
-        report(title, music, time.perf_counter() - t, choreo)
+        rows.append(row(title, music, choreo, time.perf_counter() - t))
     for repeats in (True, False):
         music = one_hour_map(repeats=repeats)
         times = []
@@ -113,9 +93,10 @@ def main() -> None:
             t = time.perf_counter()
             choreo = compose(music)
             times.append(time.perf_counter() - t)
-        form = "sections A B A′ C returning" if repeats else "no section returns"
-        title = f"one-hour synthetic map, {form} (best of {RUNS}; median {float(np.median(times)):.3f} s)"
-        report(title, music, min(times), choreo)
+        form = "A B A′ C returning" if repeats else "no section returns"
+        rows.append(row(f"one hour 2/4, {form} (best of {RUNS}, median {float(np.median(times)):.2f} s)", music,
+                        choreo, min(times)))
+    print(table(rows))
 
 
 if __name__ == "__main__":

@@ -148,6 +148,76 @@ def export_(folder: Path, video: bool, caption: bool, in_place: bool, quiet: boo
                                            in_place=in_place)))
 
 
+def _bars(text: str) -> tuple[int, int]:
+    try:
+        first, _, last = text.partition("-")
+        a, b = int(first), int(last or first)
+    except ValueError:
+        raise OptionError(f"--bars {text!r}: give a bar or a range of bars, e.g. --bars 9-16") from None
+    if a < 1 or b < a:
+        raise OptionError(f"--bars {text!r}: bars count from 1 and the range must not run backwards")
+    return a, b
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--bars", "bars", required=True, metavar="A-B", help="The bars to lock, e.g. 9-16.")
+@click.option("--unlock", is_flag=True, help="Unlock them instead.")
+def lock(folder: Path, bars: str, unlock: bool) -> None:
+    """Lock (or unlock) the steps of some bars: `redshoes compose` then keeps them as they are."""
+    from redshoes import serial
+    from redshoes.compose.choreography import Choreography
+    from redshoes.compose.edit import lock_bars
+
+    a, b = _bars(bars)
+    path = folder / "choreography.json"
+    ballet = lock_bars(serial.load(Choreography, path), a, b, locked=not unlock)
+    serial.save(ballet, path)
+    changed = sum(1 for s in ballet.steps if s.locked)
+    click.echo(f"{path}: {changed} step(s) locked; `redshoes compose {folder}` recomposes the rest")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--at", "where", required=True, metavar="BAR:COUNT|INDEX",
+              help="The step to replace: by bar and count (12:1) or by its index in the list (from 0).")
+@click.option("--step", "name", required=True, help="The French name of the new step (see `redshoes vocabulary`).")
+@_fps
+@_quiet
+def replace(folder: Path, where: str, name: str, fps: str, quiet: bool) -> None:
+    """Replace one step by another, fit the neighbours to it, and render again."""
+    from redshoes.compose.edit import replace_step
+    from redshoes.pipeline import edit_choreography
+
+    try:
+        at: int | tuple[int, int] = (
+            (int(where.split(":")[0]), int(where.split(":")[1])) if ":" in where else int(where)
+        )
+    except ValueError:
+        raise OptionError(f"--at {where!r}: give BAR:COUNT (e.g. 12:1) or a step index (e.g. 7)") from None
+    _say_written(edit_choreography(folder, lambda ballet, music: replace_step(ballet, music, at, name),
+                                   _options(0, "advanced", fps, quiet)))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--bars", "bars", required=True, metavar="A-B", help="The passage to compose again, e.g. 17-24.")
+@click.option("--seed", type=int, default=None, help="A seed for this passage only.")
+@click.option("--level", type=click.Choice(["beginner", "intermediate", "advanced", "professional"]), default=None,
+              help="A level for this passage only.")
+@_fps
+@_quiet
+def redo(folder: Path, bars: str, seed: int | None, level: str | None, fps: str, quiet: bool) -> None:
+    """Compose one passage again (another seed or level), keep the rest, and render again."""
+    from redshoes.compose.edit import regenerate_bars
+    from redshoes.pipeline import edit_choreography
+
+    a, b = _bars(bars)
+    _say_written(edit_choreography(
+        folder, lambda ballet, music: regenerate_bars(ballet, music, a, b, seed=seed, level=level),
+        _options(0, "advanced", fps, quiet)))
+
+
 @cli.command()
 @click.argument("choreography", type=click.Path(path_type=Path))
 @click.option("--music", "music_path", type=click.Path(path_type=Path), default=None,
@@ -156,6 +226,7 @@ def check(choreography: Path, music_path: Path | None) -> None:
     """List every rule CHOREOGRAPHY breaks, with bar and count; exit non-zero if any."""
     from redshoes import serial
     from redshoes.compose.check import check as run_check
+    from redshoes.compose.check import format_violations
     from redshoes.compose.choreography import Choreography
     from redshoes.hear.music_map import MusicMap
     from redshoes.schemas import problems
@@ -168,9 +239,8 @@ def check(choreography: Path, music_path: Path | None) -> None:
         music_path = choreography.parent / "music.json"
     music = serial.load(MusicMap, music_path) if music_path is not None else None
     violations = run_check(ballet, music)
-    for v in violations:
-        click.echo(f"bar {v.bar}, count {v.count}: {v.rule}: {v.message}")
     if violations:
+        click.echo(format_violations(violations))
         raise RedShoesError(f"{choreography}: {len(violations)} rule(s) broken (listed above)")
     click.echo(f"{choreography}: {len(ballet.steps)} steps, no rule broken")
 

@@ -126,13 +126,19 @@ def _with_audio_name(music: MusicMap, name: str) -> MusicMap:
     return replace(music, audio=name)
 
 
-def run_compose(music: MusicMap, folder: OutputFolder, options: DanceOptions, progress: _Progress) -> Choreography:
-    """Compose the ballet and save choreography.json."""
+def run_compose(music: MusicMap, folder: OutputFolder, options: DanceOptions, progress: _Progress,
+                previous: Choreography | None = None) -> Choreography:
+    """Compose the ballet (around the locked steps of a previous one) and save choreography.json."""
     from redshoes.compose import compose
+    from redshoes.compose.edit import recompose as compose_around_locks
 
     started = time.perf_counter()
     with progress.stage("compose", 2) as step:
-        choreography = compose(music, seed=options.seed, level=options.level, stage=options.stage)
+        if previous is not None and any(s.locked for s in previous.steps):
+            choreography = compose_around_locks(previous, music, seed=options.seed, level=options.level,
+                                                stage=options.stage)
+        else:
+            choreography = compose(music, seed=options.seed, level=options.level, stage=options.stage)
         step(f"{len(choreography.steps)} steps")
         serial.save(choreography, folder.file(CHOREOGRAPHY_JSON))
         step(CHOREOGRAPHY_JSON)
@@ -242,11 +248,13 @@ def _check_source(source: Path) -> None:
 
 
 def recompose(out_dir: Path, options: DanceOptions) -> list[Path]:
-    """Re-run compose, animate and export from the music.json saved in a folder."""
+    """Re-run compose (keeping locked steps), animate and export from the music.json saved in a folder."""
     folder = OutputFolder(out_dir, planned=(CHOREOGRAPHY_JSON, MOTION_NPZ, *_EXPORTS), force=True)
     music = serial.load(MusicMap, folder.path / MUSIC_JSON)
+    saved = folder.path / CHOREOGRAPHY_JSON
+    previous = serial.load(Choreography, saved) if saved.is_file() else None
     progress = _Progress(options.progress)
-    choreography = run_compose(music, folder, options, progress)
+    choreography = run_compose(music, folder, options, progress, previous)
     motion = run_animate(choreography, folder, options, progress)
     written = run_export(motion, choreography, music, folder, progress, title=_saved_title(folder), options=options)
     return [folder.path / n for n in (CHOREOGRAPHY_JSON, MOTION_NPZ, *written, REPORT)]
@@ -261,6 +269,16 @@ def reanimate(out_dir: Path, options: DanceOptions) -> list[Path]:
     motion = run_animate(choreography, folder, options, progress)
     written = run_export(motion, choreography, music, folder, progress, title=_saved_title(folder), options=options)
     return [folder.path / n for n in (MOTION_NPZ, *written, REPORT)]
+
+
+def edit_choreography(out_dir: Path, change: Callable[[Choreography, MusicMap], Choreography],
+                      options: DanceOptions) -> list[Path]:
+    """Apply an edit to a folder's choreography.json, save it, then animate and export again."""
+    folder = OutputFolder(out_dir, planned=(CHOREOGRAPHY_JSON, MOTION_NPZ, *_EXPORTS), force=True)
+    music = serial.load(MusicMap, folder.path / MUSIC_JSON)
+    choreography = change(serial.load(Choreography, folder.path / CHOREOGRAPHY_JSON), music)
+    serial.save(choreography, folder.file(CHOREOGRAPHY_JSON))
+    return [folder.path / CHOREOGRAPHY_JSON, *reanimate(out_dir, options)]
 
 
 def reexport(out_dir: Path, options: DanceOptions) -> list[Path]:

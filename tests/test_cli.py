@@ -122,3 +122,25 @@ def test_check_passes_the_composed_ballet_and_flags_a_broken_edit(danced_builtin
     result = _run("check", str(broken))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "pas de deux imaginaire" in result.stdout and "bar " in result.stdout
+
+
+def test_locked_bars_survive_a_new_seed_and_edits_keep_the_ballet_valid(danced_builtin: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "edit"
+    shutil.copytree(danced_builtin, folder)
+
+    def steps() -> list[dict]:  # type: ignore[type-arg]
+        return json.loads((folder / "choreography.json").read_text(encoding="utf-8"))["steps"]
+
+    assert main(["lock", str(folder), "--bars", "5-8"]) == 0
+    locked = [s for s in steps() if s["locked"]]
+    assert locked and all(5 <= s["bar"] <= 8 for s in locked)
+    assert main(["compose", str(folder), "--seed", "11", "--quiet"]) == 0
+    assert [s for s in steps() if s["locked"]] == locked
+    assert main(["replace", str(folder), "--at", "12:1", "--step", "pas de valse", "--quiet"]) == 0
+    assert any(s["bar"] == 12 and s["count"] == 1 and s["name"] == "pas de valse" for s in steps())
+    assert main(["redo", str(folder), "--bars", "21-28", "--seed", "3", "--quiet"]) == 0
+    assert main(["check", str(folder / "choreography.json")]) == 0
+    unknown = _run("replace", str(folder), "--at", "12:1", "--step", "pas de deux")
+    assert unknown.returncode != 0 and "did you mean" in unknown.stderr and "Traceback" not in unknown.stderr

@@ -3,27 +3,40 @@
 Scoring (points, higher is better) of a step taking `counts` counts from a given count of a phrase:
   family   by character: waltz in 3/4 at 110+ → waltz steps (+3); slow, or moderate and legato → adagio;
            quick staccato → petit allegro (a count of 6/8 counts as 1.3 counts of 2/4); strong and broad →
-           grand allegro; turns more with energy; links +0.2 (glue, not the dance); poses -1.5 (held)
+           grand allegro; turns more with energy; links +0.2 (glue, not the dance); poses -1 (held)
   quality  legato steps lose 2 × (articulation - 0.45) when above, staccato steps 2 × (0.4 - articulation)
   tempo    0 inside the step's tempo range, minus 2 per factor 1.25 outside it
-  accent   +1.2 when the step's accent instant falls within 50 ms of a music accent
+  accent   +1.2 when the step's accent instant falls within 50 ms of a music accent, +0.6 more for a jump
+           (its peak or landing) or a turn (its finish) there; × (1 - 0.7 × accents a count in the phrase)
   bar      +0.6 for a step that fills a whole bar from count 1; -0.4 for one straddling a bar line mid-bar
+           (× the bar's length / 1.2 s when longer: a slow bar is felt)
+  moments  sustained note under the step: +1.5 × share for a held step (adagio, pose), -1 × share for a jump;
+           climax (the loudest phrase): +1 for a big jump or a whole turn, +0.5 for a small jump, -0.3 a link;
+           cadence (the step ending the phrase): +1.8 for a pose, +1 for a turn, an adagio step or a grand
+           allegro finish, +0.6 for a jump landing on the count, -0.5 for a link
+Slow 3/4 (70-110 counts a minute): a ballet master sets a slow waltz, not a quick one. Balancés are danced
+broad (a legato step may be slowed to 0.7 × the slowest tempo it is marked for), adagio steps lead (articulation
+counts half: the oom-pah-pah's accents are not staccato at that pace), pas de valse only in passing.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from redshoes.ballet.vocabulary import StepDef
-from redshoes.compose.timeline import Timeline, meter_of
+from redshoes.compose.timeline import Segment, Timeline, meter_of
 from redshoes.hear.music_map import MusicMap
 
 ACCENT_WINDOW = 0.05
+SLOW_WALTZ = 110.0
+LEGATO_STRETCH = 0.7
 COMPOUND = ("6/8", "9/8", "12/8")
 LINK = 0.2
+POSE = -1.0  # a held pose stops the dance: for the phrase's end and sustained notes (see `moment_scores`)
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,11 @@ def family_score(family: str, ch: Character) -> float:
     broad = _unit((ch.energy - 0.6) / 0.3)
     a = ch.articulation
     if family == "waltz":
-        return 3.0 if ch.meter == "3/4" and ch.tempo >= 110 else 0.0
+        if ch.meter != "3/4":
+            return 0.0
+        return 3.0 if ch.tempo >= 110 else 1.5 if ch.tempo >= 70 else 0.0
+    if ch.tempo < SLOW_WALTZ and ch.meter == "3/4":
+        a *= 0.5
     if family == "adagio":
         return 3.0 * slow * (1.0 - 0.5 * a) + 1.5 * moderate * (1.0 - a)
     if family == "petit allegro":
@@ -91,24 +108,28 @@ def family_score(family: str, ch: Character) -> float:
         return 0.3 + 0.7 * broad
     if family == "link":
         return LINK
-    return -1.5
+    return POSE
 
 
 def quality_score(step: StepDef, ch: Character) -> float:
     """Legato steps suit legato music, staccato steps staccato music."""
     if step.quality == "legato":
-        return -2.0 * max(0.0, ch.articulation - 0.45)
+        a = ch.articulation * (0.5 if ch.tempo < SLOW_WALTZ and ch.meter == "3/4" else 1.0)
+        return -2.0 * max(0.0, a - 0.45)
     if step.quality == "staccato":
         return -2.0 * max(0.0, 0.4 - ch.articulation)
     return 0.0
 
 
 def tempo_score(step: StepDef, tempo: float) -> float:
-    """0 inside the step's tempo range, -2 per factor 1.25 outside, at most -6."""
+    """0 inside the step's tempo range (down to 0.7 × its slowest for a legato step), -2 per factor 1.25 outside,
+    at most -6."""
     lo, hi = step.tempo
+    if step.quality == "legato":
+        lo *= LEGATO_STRETCH  # a legato step is held longer at a slower pace (a broad balancé at 84)
     if tempo < lo:
         return -min(6.0, 2.0 * math.log(lo / tempo) / math.log(1.25))
-    if tempo > hi:
+    if tempo > hi and step.family != "pose":  # a pose is held: at a quick tempo it is held for more counts
         return -min(6.0, 2.0 * math.log(tempo / hi) / math.log(1.25))
     return 0.0
 
@@ -161,9 +182,102 @@ def placement_scores(step: StepDef, counts: int, first: int, length: int, arrays
         near = np.abs(accents[i] - instant)
         if len(accents) > 1:
             near = np.minimum(near, np.abs(accents[i - 1] - instant))
-        score += np.where(near <= ACCENT_WINDOW + 1e-9, 1.2, 0.0)
+        hit = 1.2 + (0.6 if step.jump > 0.0 or step.turn > 0.0 else 0.0)
+        t0, t1 = arrays.start[first], arrays.end[first + length - 1]
+        a0, a1 = np.searchsorted(accents, [t0 - 1e-6, t1 - 1e-6])
+        density = min(1.0, float(a1 - a0) / max(1, length))
+        hit *= 1.0 - 0.7 * density  # when every count is accented, an accent hit says little
+        score += np.where(near <= ACCENT_WINDOW + 1e-9, hit, 0.0)
     on_one = arrays.number[heads] == 1
     score += np.where(on_one & (arrays.bar_counts[heads] == counts), 0.6, 0.0)
     if counts > 1:
-        score -= np.where(~on_one & (arrays.bar[tails] != arrays.bar[heads]), 0.4, 0.0)
+        # a slow bar is felt: crossing its line costs more (0.4 up to a bar of 1.2 s, in proportion beyond)
+        bar_seconds = (arrays.end[heads] - arrays.start[heads]) * arrays.bar_counts[heads]
+        cost = 0.4 * np.maximum(1.0, bar_seconds / 1.2)
+        score -= np.where(~on_one & (arrays.bar[tails] != arrays.bar[heads]), cost, 0.0)
+    return score
+
+
+@dataclass(frozen=True)
+class Moments:
+    """What each count of the timeline asks, arrays of shape (N,): the share of the count under a sustained
+    note (0..1), whether it lies in the climax phrase, whether it is the last count of its phrase."""
+
+    sustained: np.ndarray
+    climax: np.ndarray
+    phrase_end: np.ndarray
+
+
+def musical_moments(music: MusicMap, timeline: Timeline, segments: Sequence[Segment],
+                    chars: Sequence[Character]) -> Moments:
+    """The sustained notes, the climax (loudest phrase, when it stands out) and the phrase ends, per count."""
+    arrays = count_arrays(timeline)
+    n = len(timeline.counts)
+    sustained = np.zeros(n)
+    for t0, t1 in music.sustained:
+        overlap = np.minimum(arrays.end, t1) - np.maximum(arrays.start, t0)
+        length = np.maximum(arrays.end - arrays.start, 1e-6)
+        sustained = np.maximum(sustained, np.clip(overlap / length, 0.0, 1.0))
+    climax = np.zeros(n, dtype=bool)
+    phrase_end = np.zeros(n, dtype=bool)
+    for seg in segments:
+        phrase_end[seg.first + seg.length - 1] = True
+    top = climax_phrase(chars)
+    if top is not None:
+        climax[segments[top].first : segments[top].first + segments[top].length] = True
+    return Moments(sustained=sustained, climax=climax, phrase_end=phrase_end)
+
+
+def climax_phrase(chars: Sequence[Character]) -> int | None:
+    """The loudest phrase when it stands out (0.05 above the mean energy), else None."""
+    if len(chars) < 2:
+        return None
+    energies = np.asarray([c.energy for c in chars])
+    top = int(np.argmax(energies))
+    return top if energies[top] >= energies.mean() + 0.05 else None
+
+
+def _held(step: StepDef) -> bool:
+    return step.family in ("adagio", "pose") and step.jump == 0.0
+
+
+def moment_scores(step: StepDef, counts: int, first: int, length: int, arrays: CountArrays,
+                  moments: Moments) -> np.ndarray:
+    """Scores for sustained notes, the climax and the phrase's cadence, for every start count, shape
+    (length - counts + 1,)."""
+    n = length - counts + 1
+    if n <= 0:
+        return np.zeros(0)
+    heads = np.arange(first, first + n)
+    tails = heads + counts - 1
+    score = np.zeros(n)
+    if moments.sustained.any():
+        csum = np.concatenate([[0.0], np.cumsum(moments.sustained)])
+        share = (csum[tails + 1] - csum[heads]) / counts
+        if _held(step):
+            score += 1.5 * share
+        elif step.jump > 0.0:
+            score -= 1.0 * share
+    if moments.climax[heads].any():
+        if step.jump >= 0.35 or step.turn >= 1.0:
+            bonus = 1.0
+        elif step.jump > 0.0:
+            bonus = 0.5
+        elif step.family == "link":
+            bonus = -0.3
+        else:
+            bonus = 0.0
+        score += np.where(moments.climax[heads], bonus, 0.0)
+    if step.family == "pose":
+        cadence = 1.8
+    elif step.family in ("adagio", "turn", "grand allegro"):
+        cadence = 1.0
+    elif step.jump > 0.0 and step.accent >= 0.99 and step.family != "link":
+        cadence = 0.6
+    elif step.family == "link":
+        cadence = -0.5
+    else:
+        cadence = 0.0
+    if cadence:
+        score += np.where(moments.phrase_end[tails], cadence, 0.0)
     return score

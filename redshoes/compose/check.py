@@ -121,3 +121,13 @@ def check(choreography: Choreography, music: MusicMap | None = None) -> list[Vio
     if music is not None:
         out.extend(_timing(choreography, music))
     return out
+
+
+def format_violations(violations: list[Violation]) -> str:
+    """The violations as a teacher's notes, one line per rule broken, in the order of the music (empty: none).
+
+    Each line reads `bar 12 count 3  position  assemblé: starts in fourth but glissade ends in fifth`.
+    """
+    ordered = sorted(violations, key=lambda v: (v.bar, v.count))
+    width = max((len(v.rule) for v in ordered), default=0)
+    return "\n".join(f"bar {v.bar} count {v.count}  {v.rule:<{width}}  {v.message}" for v in ordered)

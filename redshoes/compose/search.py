@@ -4,20 +4,26 @@ The beam is indexed by the count reached: every partial combination ending on co
 others ending there; the best `BEAM` of them are extended by every step that fits. Score of a combination =
 the sum over its steps of the phrase scores (`character.py`) plus:
   variety  -0.7 per use of the same step among the last 8 (-0.1 for steps meant to repeat), -0.6 for doing a
-           non-repeating step twice in a row, -0.8 for a link after another link, -1.5 × the step's share
-           of all the steps composed before
+           non-repeating step twice in a row, -0.6 for each repeat of a series step past its second in a row
+           (two pas de valse, then something else), -1 a step per 3 counts past 12 counts of one family
+           in a row (a waltz combination mixes balancés, pas de valse, a turn, a pose), -0.8 for a link
+           after another link, -1.5 × the step's share of all the steps composed before
+  links    -0.4 for a link (glue, not the dance) unless it prepares a turn or a big jump right after it
   stage    -facing_cost (0 en face or on a front diagonal, 0.6 in profile, 1.5 facing away), +2 per metre
-           travelled toward the phrase's goal on the stage, at most 0.6 m a step (the goals go round the
+           travelled toward the phrase's goal on the stage, at most 0.3 m a count of the step (the goals go round the
            diagonals and across, downstage at the climax)
   motif    +3 × music similarity when the step repeats, at the same count, the step of the phrase it echoes
   foot     +2.5 when the phrase ends on the working foot the next phrase's motif wants (to mirror it)
 Hard rules: positions join, preparations before turns and big jumps, runs of a step limited, on stage.
+An `Exit` (a locked step right after the passage) must be joined: the foot it works, its start position, and
+its place on the stage (the last step, a link, travels there, at most 0.6 m a count beyond its usual travel or
+twice it; the stretch costs 1 a metre).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from redshoes.ballet.vocabulary import StepDef
 from redshoes.compose import grammar
@@ -28,9 +34,29 @@ BEAM = 6
 RECENT = 8
 END_FOOT_BONUS = 2.5
 GOAL_WEIGHT = 2.0
-GOAL_CAP = 0.6
+GOAL_CAP = 0.3  # metres a count
 LINK_AFTER_LINK = 0.8
 WANTED_FACING = 3.0
+SERIES_PAST_TWO = 0.6
+LINK_COST = 0.6
+FAMILY_COUNTS = 12
+FAMILY_RUN = 1.0
+STRETCH_COST = 1.0
+STRETCH_PER_COUNT = 0.6  # metres a link may travel beyond its usual, a count, to reach a locked step
+PLACE_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Exit:
+    """The step that must follow the passage (a locked one): its definition, foot and place on the stage.
+
+    `x`/`z` None: anywhere (only the foot and the position of the feet must join); `foot` "": either foot.
+    """
+
+    step: StepDef
+    foot: str
+    x: float | None = None
+    z: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,14 +102,17 @@ class Task:
     motif_weight: float = 0.0
     motif_foot: str | None = None
     end_foot: str | None = None
+    exit: Exit | None = None
+    breaks: tuple[int, ...] = ()  # counts where a step must begin (a phrase line inside the passage)
 
 
 class _State:
-    __slots__ = ("score", "foot", "previous", "x", "z", "run", "recent", "chain")
+    __slots__ = ("score", "foot", "previous", "x", "z", "run", "recent", "chain", "family_counts")
 
     def __init__(self, score: float, foot: str, previous: StepDef, x: float, z: float, run: int,
-                 recent: tuple[str, ...], chain: tuple | None) -> None:
+                 recent: tuple[str, ...], chain: tuple | None, family_counts: int = 0) -> None:
         self.score = score
+        self.family_counts = family_counts
         self.foot = foot
         self.previous = previous
         self.x = x
@@ -127,7 +156,8 @@ def _joins(previous: StepDef, step: StepDef) -> bool:
 
 
 def _best_facing(step: StepDef, foot: str, x: float, z: float, limits: tuple[float, float],
-                 goal: tuple[float, float], wanted: float | None) -> tuple[float, float, float, float] | None:
+                 goal: tuple[float, float], wanted: float | None,
+                 counts: int = 2) -> tuple[float, float, float, float] | None:
     """The facing with the best stage score for a step from (x, z): (score, facing, x1, z1)."""
     rows = _moves(step, foot)
     if step.travel == 0.0 and wanted is None:
@@ -141,7 +171,7 @@ def _best_facing(step: StepDef, foot: str, x: float, z: float, limits: tuple[flo
         x1, z1 = x + dx, z + dz
         if abs(x1) > lx or abs(z1) > lz:
             continue
-        s = base + GOAL_WEIGHT * min(GOAL_CAP, d0 - math.hypot(x1 - gx, z1 - gz))
+        s = base + GOAL_WEIGHT * min(GOAL_CAP * counts, d0 - math.hypot(x1 - gx, z1 - gz))
         if wanted is not None and abs(f - wanted) < 1e-9:
             s += WANTED_FACING
         if best is None or s > best[0] + 1e-9:
@@ -158,18 +188,37 @@ def _best_facing(step: StepDef, foot: str, x: float, z: float, limits: tuple[flo
     return best
 
 
+def _exit_join(ex: Exit, step: StepDef, counts: int, x0: float, z0: float, x1: float, z1: float,
+               foot_next: str, relaxed: bool) -> tuple[float, float, float] | None:
+    """Where the passage's last step ends to join the exit step, and the cost of stretching it there."""
+    if ex.foot and foot_next != ex.foot:
+        return None
+    if not relaxed and not _joins(step, ex.step):
+        return None
+    if ex.x is None or ex.z is None:
+        return x1, z1, 0.0
+    if abs(x1 - ex.x) <= PLACE_TOLERANCE and abs(z1 - ex.z) <= PLACE_TOLERANCE:
+        return ex.x, ex.z, 0.0
+    if step.family != "link":
+        return None
+    distance = math.hypot(ex.x - x0, ex.z - z0)
+    if distance > max(2.0 * step.travel, step.travel + STRETCH_PER_COUNT * counts):
+        return None
+    return ex.x, ex.z, STRETCH_COST * abs(distance - step.travel)
+
+
 def _prune(expansions: list[tuple]) -> list[_State]:
     """The best `BEAM` expansions ending on a count, made into states; one per (step, foot, run, place)."""
     kept: list[_State] = []
     seen: set[tuple[str, str, int, float, float]] = set()
-    for score, st, step, ci, o, facing, x1, z1, foot_next, run in sorted(expansions, key=lambda e: -e[0]):
+    for score, st, step, ci, o, facing, x1, z1, foot_next, run, fam in sorted(expansions, key=lambda e: -e[0]):
         key = (step.name, foot_next, run, round(x1, 2), round(z1, 2))
         if key in seen:
             continue
         seen.add(key)
         record = (ci, o, facing, st.x, st.z, x1, z1, st.foot)
         recent = (*st.recent[-(RECENT - 1):], step.name)
-        kept.append(_State(score, foot_next, step, x1, z1, run, recent, (st.chain, record)))
+        kept.append(_State(score, foot_next, step, x1, z1, run, recent, (st.chain, record), fam))
         if len(kept) == BEAM:
             break
     return kept
@@ -194,7 +243,11 @@ def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float
                 still[foot] = (base, f)
         info.append((step, counts, step.name, grammar.max_run(step), grammar.is_repeating(step),
                      1.5 * usage.get(step.name, 0.0), step.family == "link", still))
-    first, last, motif, goal = task.first, task.last, task.motif, task.goal
+    first, last, motif, goal, breaks = task.first, task.last, task.motif, task.goal, task.breaks
+    steps_here = {step.name: step for step, _ in task.candidates}
+    # whether another step may follow (a step only itself may follow leads nowhere once its run is done)
+    onward = {step.name: any(o is not step and _joins(step, o) for o in steps_here.values())
+              for step in steps_here.values()}
     for o in range(n):
         if o > 0:
             beams[o] = _prune(pending[o])
@@ -208,6 +261,8 @@ def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float
             for ci, (step, counts, name, most, repeating, used, is_link, still) in enumerate(info):
                 end = o + counts
                 if end > n:
+                    continue
+                if breaks and any(o < b < end for b in breaks):
                     continue
                 if o == 0 and first is not None and step is not first:
                     continue
@@ -228,20 +283,38 @@ def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float
                     stage_score, facing = still[st_foot]
                     x1, z1 = st.x, st.z
                 else:
-                    placed = _best_facing(step, st_foot, st.x, st.z, limits, goal, wanted)
+                    placed = _best_facing(step, st_foot, st.x, st.z, limits, goal, wanted, counts)
                     if placed is None:
                         continue
                     stage_score, facing, x1, z1 = placed
                 variety = -(0.1 if repeating else 0.7) * st.recent.count(name) - used
                 if same and not repeating:
                     variety -= 0.6
+                elif same and run > 2:
+                    variety -= SERIES_PAST_TWO * (run - 2)
                 elif is_link and prev_link and not same:
                     variety -= LINK_AFTER_LINK
+                fam = st.family_counts + counts if step.family == prev.family else counts
+                if fam > FAMILY_COUNTS and not is_link:
+                    variety -= FAMILY_RUN * (fam - FAMILY_COUNTS) / 3.0
+                if is_link:
+                    variety -= LINK_COST
+                elif prev_link and grammar.needs_preparation(step):
+                    variety += LINK_COST  # the link before was a preparation, not glue
                 score = st.score + scores_here[ci] + stage_score + variety + bonus
+                if not relaxed and (end < n or (last is None and task.exit is None)):
+                    if not onward[name]:
+                        continue  # a dead end: nothing could follow it, here or in the next phrase
                 foot_next = grammar.foot_after(step, st_foot)
                 if end == n and task.end_foot is not None and foot_next == task.end_foot:
                     score += END_FOOT_BONUS
-                pending[end].append((score, st, step, ci, o, facing, x1, z1, foot_next, run))
+                if end == n and task.exit is not None:
+                    joined = _exit_join(task.exit, step, counts, st.x, st.z, x1, z1, foot_next, relaxed)
+                    if joined is None:
+                        continue
+                    x1, z1, stretch = joined
+                    score -= stretch
+                pending[end].append((score, st, step, ci, o, facing, x1, z1, foot_next, run, fam))
     beams[n] = _prune(pending[n])
     if not beams[n]:
         return None
@@ -259,39 +332,92 @@ def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float
     return out
 
 
+def _shifted(placed: list[Placed], by: int) -> list[Placed]:
+    return [Placed(p.step, p.counts, p.offset + by, p.foot, p.facing, p.end_facing, p.x0, p.z0, p.x1, p.z1)
+            for p in placed]
+
+
+def _sub_task(task: Task, first: int, length: int, **changes: object) -> Task:
+    """The part of a phrase's task from count `first` for `length` counts."""
+    scores = [row[first:first + length] for row in task.scores]
+    base = Task(length=length, candidates=task.candidates, scores=scores, goal=task.goal, first=task.first,
+                last=task.last, exit=task.exit,
+                breaks=tuple(b - first for b in task.breaks if first < b < first + length))
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
 def replay(task: Task, entry: Entry, stage: Stage) -> list[Placed] | None:
     """The motif's steps again from this entry (mirrored when the foot is the other), if the rules allow.
 
-    A step whose mirrored facing would take the dancer off the stage takes the best facing keeping her on it.
+    The motif may leave counts uncovered at the start (the first phrase opened with the préparation) or at
+    the end (the phrases differ in length): those are filled by the search and the motif joined to them. A
+    step whose mirrored facing would take the dancer off the stage takes the best facing keeping her on it.
     """
-    if task.motif is None:
+    if not task.motif:
         return None
-    mirrored = task.motif_foot is not None and task.motif_foot != entry.foot
     by_key = {(s.name, c): (s, c) for s, c in task.candidates}
+    room = task.length - (min(task.last.counts) if task.last is not None else 0)  # the révérence's counts
+    offsets = sorted(o for o, (name, counts, _) in task.motif.items()
+                     if (name, counts) in by_key and o + counts <= room)
+    if not offsets:
+        return None
     limits = bounds(stage)
     limits = (limits[0] + 1e-9, limits[1] + 1e-9)
     out: list[Placed] = []
     prev, foot, x, z, run = entry.previous, entry.foot, entry.x, entry.z, entry.run
-    for o in sorted(task.motif):
-        name, counts, facing = task.motif[o]
-        if (name, counts) not in by_key:
+    head = offsets[0]
+    if head > 0:
+        name, counts, _ = task.motif[head]
+        side = entry.foot if task.motif_foot is None or task.motif_foot == entry.foot else grammar.other_foot(
+            task.motif_foot)  # the side the phrase is danced to, as its entry foot says
+        lead = None
+        for foot_wanted in (side, ""):
+            lead = search_phrase(_sub_task(task, 0, head, last=None,
+                                           exit=Exit(by_key[(name, counts)][0], foot_wanted)), entry, stage, {})
+            if lead is not None:
+                break
+        if lead is None:
             return None
+        out.extend(lead)
+        for p in lead:
+            run = run + 1 if prev.name == p.step.name else 1
+            prev = p.step
+        tail = lead[-1]
+        foot, x, z = grammar.foot_after(tail.step, tail.foot), tail.x1, tail.z1
+    mirrored = task.motif_foot is not None and task.motif_foot != foot
+    o = head
+    for k in offsets:
+        if k != o:
+            break  # a gap inside the motif: the rest is searched
+        name, counts, facing = task.motif[k]
         step, _ = by_key[(name, counts)]
-        if o == 0 and task.first is not None and step is not task.first:
+        if k == 0 and task.first is not None and step is not task.first:
             return None
         if not _joins(prev, step):
             return None
         run = run + 1 if prev.name == step.name else 1
         if run > grammar.max_run(step):
             return None
-        placed = _best_facing(step, foot, x, z, limits, task.goal, -facing if mirrored else facing)
+        placed = _best_facing(step, foot, x, z, limits, task.goal, -facing if mirrored else facing, counts)
         if placed is None:
             return None
         _, f, x1, z1 = placed
-        out.append(Placed(step, counts, o, foot, f, end_facing(step, f), x, z, x1, z1))
+        out.append(Placed(step, counts, k, foot, f, end_facing(step, f), x, z, x1, z1))
         prev, foot, x, z = step, grammar.foot_after(step, foot), x1, z1
-    if not out or out[-1].offset + out[-1].counts != task.length:
-        return None
-    if task.last is not None and out[-1].step is not task.last:
-        return None
+        o = k + counts
+    if o < task.length:
+        if task.last is not None and o == head:
+            return None
+        rest_entry = Entry(prev, foot, x, z, out[-1].end_facing if out else entry.facing, run, entry.recent)
+        rest = search_phrase(_sub_task(task, o, task.length - o), rest_entry, stage, {})
+        if rest is None:
+            return None
+        out.extend(_shifted(rest, o))
+    else:
+        if task.last is not None and out[-1].step is not task.last:
+            return None
+        end = out[-1]
+        if task.exit is not None and _exit_join(task.exit, end.step, end.counts, end.x0, end.z0, end.x1, end.z1,
+                                                foot, False) != (end.x1, end.z1, 0.0):
+            return None
     return out

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
 
 from redshoes.hear.music_map import Bar, Curve, MusicMap, Phrase, Section
 
@@ -79,3 +83,26 @@ def make_map(
         energy=Curve(hop=hop, values=tuple(values)),
         accents=accents,
     )
+
+
+MATERIAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "material"
+
+
+def material_pieces() -> list[Path]:
+    """The recordings of the shared material: ground-truth pieces and real music."""
+    return sorted(MATERIAL.glob("groundtruth/*.flac")) + sorted(MATERIAL.glob("music/*.ogg"))
+
+
+@pytest.fixture(scope="session")
+def heard_pieces() -> list[tuple[str, MusicMap]]:
+    """The built-in piece and every material piece, heard once for the whole session."""
+    from redshoes.hear import hear_file
+    from redshoes.music.builtin import builtin_music
+
+    pieces = [("built-in", builtin_music()[0])]
+    files = material_pieces()
+    if not files:
+        if os.environ.get("REDSHOES_REQUIRE_MATERIAL"):
+            raise FileNotFoundError(f"{MATERIAL} is required (REDSHOES_REQUIRE_MATERIAL is set)")
+    pieces.extend((f.name, hear_file(f)[0]) for f in files)
+    return pieces

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from redshoes.compose import compose
-from redshoes.compose.check import Violation, check
+from redshoes.compose.check import Violation, check, format_violations
 from redshoes.compose.choreography import Choreography, StagePoint, Step
 from redshoes.hear.music_map import MusicMap
 
@@ -143,3 +143,14 @@ def test_step_straddling_a_phrase() -> None:
     longer = replace(s, end=s.end + beat, counts=s.counts + 1, count_times=(*s.count_times, s.end))
     found = check(_with(choreo, k - 1, longer), music)
     assert "phrase" in _rules(found)
+
+
+def test_format_violations_one_line_per_rule_in_music_order() -> None:
+    found = check(_sequence(["préparation", "changement", "grand jeté", "changement", "changement", "changement",
+                             "révérence"]))
+    text = format_violations(list(reversed(found)))
+    lines = text.splitlines()
+    assert len(lines) == len(found) >= 2
+    assert lines[0].startswith("bar 3 count 1") and "preparation" in lines[0] and "grand jeté" in lines[0]
+    assert any(line.startswith("bar 6 count 1") and "run" in line for line in lines)
+    assert format_violations([]) == ""

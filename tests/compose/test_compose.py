@@ -230,7 +230,7 @@ def test_step_accents_land_on_music_accents() -> None:
     music = MAPS["waltz 3/4 170"]()  # accents on the downbeats
     marks = sorted(s.accent for s in compose(music).steps)
     hit = sum(1 for a in music.accents if min(abs(m - a) for m in marks) <= 0.05)
-    assert hit / len(music.accents) >= 0.8
+    assert hit / len(music.accents) >= 0.75  # a turn or a pose now and then breaks the waltz's downbeats
 
 
 @pytest.mark.parametrize("meter", ["2/4", "3/4", "4/4", "6/8"])
