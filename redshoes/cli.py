@@ -259,11 +259,29 @@ def _schema_check(kind: str, path: Path, problems: Callable[[str, object], list[
 
 
 @cli.command()
-def vocabulary() -> None:
-    """List the steps Red Shoes knows."""
+@click.option("--sheet", "sheet_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Draw a contact sheet per step (key frames from the front and the side) as PNGs into DIR.")
+@click.option("--step", "names", multiple=True, help="Only this step (may be given again).")
+def vocabulary(sheet_dir: Path | None, names: tuple[str, ...]) -> None:
+    """List the steps Red Shoes knows, or draw them with --sheet."""
     from redshoes.ballet.vocabulary import load_vocabulary
 
-    for step in load_vocabulary().steps:
+    vocabulary = load_vocabulary()
+    for name in names:
+        vocabulary.get(name)  # an unknown name is one clear line, with the closest known steps
+    if sheet_dir is not None:
+        from redshoes.ballet.sheets import slug, write_contact_sheets
+        from redshoes.outputs import OutputFolder
+
+        chosen = list(names) or list(vocabulary.names)
+        planned = [f"{slug(n)}.png" for n in chosen]
+        folder = OutputFolder(sheet_dir, planned=planned, force=True)
+        for name in planned:
+            folder.file(name)
+        paths = write_contact_sheets(folder.path, names=chosen)
+        click.echo(f"Red Shoes drew {len(paths)} contact sheet(s) in {sheet_dir}/")
+        return
+    for step in vocabulary.steps:
         counts = "/".join(str(c) for c in step.counts)
         click.echo(f"{step.name:<24} {step.family:<14} {counts:>5} counts  {step.gloss}")
 

@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 
 from redshoes.cli import main
-from redshoes.pipeline import OUTPUTS, VIDEO
+from redshoes.pipeline import BVH_IN_PLACE, GLB_IN_PLACE, OUTPUTS, VIDEO
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -20,7 +20,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_dance_builtin_writes_every_output(danced_builtin: Path) -> None:
-    for name in (n for n in OUTPUTS if n != VIDEO):
+    for name in (n for n in OUTPUTS if n not in (VIDEO, BVH_IN_PLACE, GLB_IN_PLACE)):
         assert (danced_builtin / name).is_file() and (danced_builtin / name).stat().st_size > 0, name
     report = json.loads((danced_builtin / "report.json").read_text())
     assert set(report) == {"hear", "compose", "animate", "export"}
@@ -144,3 +144,12 @@ def test_locked_bars_survive_a_new_seed_and_edits_keep_the_ballet_valid(danced_b
     assert main(["check", str(folder / "choreography.json")]) == 0
     unknown = _run("replace", str(folder), "--at", "12:1", "--step", "pas de deux")
     assert unknown.returncode != 0 and "did you mean" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_vocabulary_sheets_are_drawn_for_the_steps_asked(tmp_path: Path) -> None:
+    result = _run("vocabulary", "--sheet", str(tmp_path / "sheets"), "--step", "assemblé", "--step", "grand jeté")
+    assert result.returncode == 0, result.stderr
+    pngs = sorted(p.name for p in (tmp_path / "sheets").glob("*.png"))
+    assert len(pngs) == 2 and all((tmp_path / "sheets" / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    listing = _run("vocabulary")
+    assert listing.returncode == 0 and len(listing.stdout.splitlines()) >= 60

@@ -17,6 +17,22 @@ LEVELS = ("beginner", "intermediate", "advanced", "professional")
 SUPPORTS = ("both", "supporting", "working", "none")
 RELEVES = ("flat", "demi", "pointe", "pointed")
 JUMP_PHASES = ("", "takeoff", "air", "landing")
+WEIGHTS = ("both", "working", "supporting")
+
+# Directions of the body (Vaganova): the facing, degrees (0 = the audience, +90 = stage left), in which a
+# step is shown with the RIGHT foot working; a left working foot mirrors it. Croisé: the legs seen crossed,
+# the working leg the one nearer the audience when it works devant; effacé: the legs seen open; écarté: the
+# working leg à la seconde toward the audience (devant) or away from it (derrière).
+DIRECTIONS: dict[str, float] = {
+    "": 0.0,
+    "en face": 0.0,
+    "croisé devant": 45.0,
+    "croisé derrière": -45.0,
+    "effacé devant": -45.0,
+    "effacé derrière": 45.0,
+    "écarté devant": 45.0,
+    "écarté derrière": -45.0,
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,10 @@ class StepDef:
     as a landing on the count; 0.5: the top of a jump mid-step). Travel is metres along `travel_direction`
     relative to where the dancer faces ("side" is toward the working foot). Turn is in whole revolutions,
     positive en dehors (toward the supporting-leg side's back). Jump is the hip rise at the top, metres.
+    `direction` is the direction of the body the step is shown in (a key of DIRECTIONS; "" = whatever the
+    choreographer chooses); `start_weight`/`end_weight` say on which foot the weight is at the start and end
+    (both, working, supporting). Every step starts with its working foot in front; it ends, in fifth, with the
+    foot that works next in front, in fourth with it behind (ready to push off).
     """
 
     name: str
@@ -87,6 +107,14 @@ class StepDef:
     motion: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     turn_direction: str = "en dehors"
     poses: tuple[KeyPose, ...] = field(default=(), compare=False, hash=False)
+    direction: str = ""
+    start_weight: str = "both"
+    end_weight: str = "both"
+
+    def facing_for(self, foot: str) -> float:
+        """The facing (degrees, 0 = the audience) the step's direction of the body asks for, per working foot."""
+        yaw = DIRECTIONS[self.direction]
+        return -yaw if foot == "left" else yaw
 
 
 @dataclass(frozen=True)
@@ -136,9 +164,47 @@ def _key_pose(step: str, entry: dict[str, Any]) -> KeyPose:
     return pose
 
 
+def _mid(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else (a + b) / 2
+
+
+def with_weight_transfers(poses: tuple[KeyPose, ...], travel_direction: str = "none") -> tuple[KeyPose, ...]:
+    """Insert, between two keys standing on different legs without a jump, the instant both feet are down.
+
+    A dancer steps from one foot onto the other through both feet (pas de bourrée, pas de valse, a step into
+    arabesque); without this key the animation would lift one foot before the other lands. When the step
+    travels between the two keys, the new foot lands open: in fourth (forward or back, the foot stepped onto
+    ahead when going forward) or in second (sideways).
+    """
+    out: list[KeyPose] = []
+    for a, b in zip(poses, poses[1:], strict=False):
+        out.append(a)
+        one_leg = {a.support, b.support} == {"supporting", "working"}
+        if one_leg and not a.jump and not b.jump:
+            feet, front = b.feet, b.front
+            moving = a.travel is None or b.travel is None or b.travel != a.travel
+            if moving and travel_direction in ("forward", "back", "any"):
+                onto = b.support  # the leg that takes the weight steps ahead going forward
+                other = "supporting" if onto == "working" else "working"
+                feet, front = "fourth", onto if travel_direction != "back" else other
+            elif moving and travel_direction == "side":
+                feet = "second"
+            out.append(
+                KeyPose(
+                    at=(a.at + b.at) / 2, support="both", feet=feet, front=front,
+                    plie=(a.plie + b.plie) / 2, releve=b.releve, arms=b.arms, head=b.head,
+                    epaulement=b.epaulement, turn=_mid(a.turn, b.turn), travel=_mid(a.travel, b.travel),
+                    torso=(a.torso + b.torso) / 2, pelvis=(a.pelvis + b.pelvis) / 2,
+                )
+            )
+    return (*out, poses[-1]) if poses else ()
+
+
 def _step(entry: dict[str, Any]) -> StepDef:
     entry = dict(entry)
-    poses = tuple(_key_pose(entry["name"], p) for p in entry.pop("pose", []))
+    poses = with_weight_transfers(
+        tuple(_key_pose(entry["name"], p) for p in entry.pop("pose", [])), entry.get("travel_direction", "none")
+    )
     if poses and (
         poses[0].at != 0.0
         or poses[-1].at != 1.0
@@ -156,6 +222,11 @@ def _step(entry: dict[str, Any]) -> StepDef:
     step = StepDef(**base, poses=poses)
     if step.family not in FAMILIES:
         raise ValueError(f"step {step.name}: family {step.family!r} is not one of {FAMILIES}")
+    if step.direction not in DIRECTIONS:
+        raise ValueError(f"step {step.name}: direction {step.direction!r} is not one of {tuple(DIRECTIONS)}")
+    for label, weight in (("start_weight", step.start_weight), ("end_weight", step.end_weight)):
+        if weight not in WEIGHTS:
+            raise ValueError(f"step {step.name}: {label} {weight!r} is not one of {WEIGHTS}")
     if step.level not in LEVELS:
         raise ValueError(f"step {step.name}: level {step.level!r} is not one of {LEVELS}")
     return step

@@ -39,7 +39,7 @@ def test_jumps_have_a_flight_and_turns_a_spot():
         phases = [p.jump for p in step.poses]
         if step.jump >= 0.1:
             assert "takeoff" in phases and "landing" in phases, step.name
-        if step.turn > 0:
+        if step.family == "turn":  # a promenade turns slowly, showing the pose, without spotting
             assert any(p.spot for p in step.poses), step.name
         if step.pointe:
             assert any(p.releve == "pointe" for p in step.poses), step.name
@@ -76,3 +76,48 @@ def test_a_misspelt_position_in_a_pose_is_refused_with_the_step_named():
     }
     with pytest.raises(ValueError, match="step x.*arms"):
         _step(entry)
+
+
+def test_directions_of_the_body_face_the_corners_and_mirror_for_the_left_foot():
+    vocab = load_vocabulary()
+    croise = vocab.get("croisé devant")
+    assert croise.facing_for("right") == 45.0 and croise.facing_for("left") == -45.0
+    assert vocab.get("effacé devant").facing_for("right") == -45.0
+    assert vocab.get("glissade").facing_for("right") == 0.0
+
+
+def test_stepping_from_one_leg_onto_the_other_passes_through_both_feet():
+    from redshoes.ballet.vocabulary import with_weight_transfers
+
+    poses = (
+        KeyPose(at=0.0),
+        KeyPose(at=0.4, support="supporting", gesture="tendu_devant", travel=0.0),
+        KeyPose(at=0.8, support="working", support_gesture="arabesque_90", travel=1.0),
+        KeyPose(at=1.0),
+    )
+    out = with_weight_transfers(poses, "forward")
+    assert len(out) == 5 and abs(out[2].at - 0.6) < 1e-9
+    transfer = out[2]
+    assert transfer.support == "both" and transfer.feet == "fourth" and transfer.front == "working"
+    assert transfer.travel == 0.5
+    jumped = (KeyPose(at=0.0), KeyPose(at=0.5, support="supporting", gesture="coupe", jump="landing"),
+              KeyPose(at=0.7, support="working", support_gesture="coupe"), KeyPose(at=1.0))
+    assert len(with_weight_transfers(jumped)) == 4  # a landing is not a step
+
+
+def test_every_step_names_its_music_and_a_direction_a_teacher_knows():
+    from redshoes.ballet.vocabulary import DIRECTIONS
+
+    for step in load_vocabulary().steps:
+        assert step.name == step.name.lower() and step.gloss, step.name
+        assert 30 <= step.tempo[0] < step.tempo[1] <= 220, step.name
+        assert step.meters and step.quality in ("legato", "staccato", "both"), step.name
+        assert step.direction in DIRECTIONS and step.end_weight in ("both", "working", "supporting")
+        assert step.working_foot_after in ("same", "other")
+        assert 0.0 <= step.accent <= 1.0
+
+
+def test_the_five_positions_of_the_feet_are_all_there():
+    feet = load_positions().feet
+    assert list(feet) == ["first", "second", "third", "fourth", "fifth"]
+    assert feet["fifth"].spread < feet["third"].spread < 0 < feet["first"].spread < feet["second"].spread
