@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
+from redshoes.animate import quat
 from redshoes.ballet.skeleton import Skeleton
 from redshoes.errors import InputError
 
@@ -48,18 +48,17 @@ def forward_kinematics(
     """World positions (frames, joints, 3) and world rotations (frames, joints, 4 xyzw) from local ones."""
     frames, joints = rotations.shape[:2]
     pos = np.zeros((frames, joints, 3))
-    rot: list[Rotation] = []
+    world = np.zeros((frames, joints, 4))
+    local = rotations / np.linalg.norm(rotations, axis=-1, keepdims=True)
     for j in range(joints):
-        local = Rotation.from_quat(rotations[:, j])
         parent = int(skeleton.parents[j])
         if parent < 0:
-            rot.append(local)
+            world[:, j] = local[:, j]
             pos[:, j] = root_positions
         else:
-            rot.append(rot[parent] * local)
-            pos[:, j] = pos[:, parent] + rot[parent].apply(skeleton.offsets[j])
-    quats = np.stack([r.as_quat() for r in rot], axis=1)
-    return pos, quats
+            world[:, j] = quat.mul(world[:, parent], local[:, j])
+            pos[:, j] = pos[:, parent] + quat.apply(world[:, parent], skeleton.offsets[j])
+    return pos, world
 
 
 def save_motion(motion: Motion, path: Path) -> None:

@@ -1,17 +1,21 @@
 """From the timeline of key poses to a pose per frame: eased slerp, ballistic flights, spotting, planted feet.
 
-Vectorised over frames: per joint, one scipy Rotation array of all frames.
+The timeline becomes a `Track` (arrays over keys); any run of frames is then made from the track alone, so
+a piece of any length can be made a chunk at a time. Every per-frame step is local in time (at most
+`Track.margin` frames of context), which is what lets chunks made with that margin match the whole exactly.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 from scipy.spatial.transform import Rotation
 
-from redshoes.animate import limbs
-from redshoes.animate.keys import LEG, SIDES, SK, J
+from redshoes.animate import limbs, quat
+from redshoes.animate.keys import ARM, LEG, SIDES, SK, J
 from redshoes.animate.motion import Motion, forward_kinematics
 from redshoes.animate.timeline import Flight, TimedKey, build_timeline
 from redshoes.ballet.positions import load_positions
@@ -19,6 +23,62 @@ from redshoes.compose.choreography import Choreography
 from redshoes.errors import InputError
 
 TURNOUT_SIGN = (1.0, -1.0)  # left foot turns out toward +x, right toward -x
+WEIGHT_SIGMA_S = 0.035  # how softly the weight passes between a leg's IK and its free gesture, seconds
+PATH_SIGMA_S = 0.03  # the hips' path and the feet's pitch pass through their keys this softly, seconds
+HIPS_SPEED = 3.2  # m/s: the hips never rise or sink faster (a take-off or landing from a 0.5 m jump)
+SPEED_LIMIT = 900.0  # deg/s: joints of free limbs turning faster than this are smoothed (a dancer's limit ~1500)
+KNEE_SPEED = 1100.0  # deg/s: the fastest a free knee bends or stretches
+SPEED_SIGMA_S = 0.05  # the smoothing of such fast passages, seconds
+BRUSH_SPEED = 0.3  # m/s: a free foot may brush along the floor up to this speed; faster, it lifts
+SWING_LIFT = 0.14  # m of lift per m/s of foot speed above the brush speed
+SWING_MAX = 0.09  # the highest a swinging foot is lifted, metres (a low dégagé)
+SWING_RAMP_S = 0.1  # a foot leaves the floor and sets down on it over this long, seconds
+SWING_SIGMA_S = 0.06  # the swing arc starts a little before the foot moves and lands a little after
+BALANCE_MAX = 0.1  # m: the most the hips shift to bring the centre of mass over the feet
+BALANCE_SIGMA_S = 0.06  # how softly they shift, seconds
+FOLLOW_DEG = 7.0  # how far the arms carry on down after a landing, degrees
+FOLLOW_S = 0.09  # when they are deepest, seconds after the landing
+BREATH_DEG = 5.0  # arms rise and settle by this much through a held position
+MARGIN_S = 1.0  # context each side of a chunk, seconds (covers every filter above)
+
+
+@dataclass(frozen=True, eq=False)
+class Track:
+    """The timeline as arrays over its K keys (time order).
+
+    `times` (K,) s; `quats` (K, J, 4) local rotations (hemisphere-continuous); `rel` (K-1, J, 3) rotation
+    vectors from each key to the next; `facing`, `turn` (K,) degrees; `root` (K, 2) x, z m; `height` (K,) m;
+    `ball` (K, 2, 2) x, z of each foot's ball; `pitch` (K, 2) deg; `planted` (K, 2); `glide`, `spot`,
+    `on_pointe` (K,) bool; `kind` (K-1,) easing of the hips' path (0 smooth, 1 linear, 2 in, 3 out);
+    flights: `takeoff`, `landing`, `rise`, `y0`, `y1` (N,) s and m; `frames` and `fps` of the motion.
+    """
+
+    times: np.ndarray
+    quats: np.ndarray
+    rel: np.ndarray
+    facing: np.ndarray
+    turn: np.ndarray
+    root: np.ndarray
+    height: np.ndarray
+    ball: np.ndarray
+    pitch: np.ndarray
+    planted: np.ndarray
+    glide: np.ndarray
+    spot: np.ndarray
+    on_pointe: np.ndarray
+    kind: np.ndarray
+    takeoff: np.ndarray
+    landing: np.ndarray
+    rise: np.ndarray
+    y0: np.ndarray
+    y1: np.ndarray
+    frames: int
+    fps: float
+
+    @property
+    def margin(self) -> int:
+        """Frames of context a chunk needs on each side to come out exactly as in the whole motion."""
+        return int(math.ceil(MARGIN_S * self.fps)) + 2
 
 
 def _ease(u: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -36,13 +96,15 @@ def _blend(
 ) -> None:
     """Slerp the joints of the masked frames from their free rotations toward the current ones by `weight`."""
     for n, j in enumerate(joints):
-        a = Rotation.from_quat(free[:, n])
-        rel = (a.inv() * Rotation.from_quat(quats[mask, j])).as_rotvec()
-        quats[mask, j] = (a * Rotation.from_rotvec(rel * weight[:, None])).as_quat()
+        rel = quat.to_rotvec(quat.mul(quat.inv(free[:, n]), quats[mask, j]))
+        quats[mask, j] = quat.mul(free[:, n], quat.from_rotvec(rel * weight[:, None]))
 
 
-def _hemisphere(q: np.ndarray) -> np.ndarray:
-    """Flip quaternions (N, ..., 4) along axis 0 so that consecutive ones lie in the same hemisphere."""
+def hemisphere(q: np.ndarray, previous: np.ndarray | None = None) -> np.ndarray:
+    """Flip quaternions (N, ..., 4) along axis 0 so that consecutive ones lie in the same hemisphere;
+    `previous` (..., 4), the frame before the first, continues an earlier chunk."""
+    if previous is not None:
+        q = q * np.where(np.sum(q[0] * previous, axis=-1) < 0, -1.0, 1.0)[..., None]
     dots = np.sum(q[1:] * q[:-1], axis=-1)
     flips = np.concatenate([np.ones((1, *dots.shape[1:])), np.cumprod(np.where(dots < 0, -1.0, 1.0), axis=0)])
     return q * flips[..., None]
@@ -74,6 +136,14 @@ def animate(choreography: Choreography, *, fps: float = 60.0) -> Motion:
 
 def animate_with_contacts(choreography: Choreography, *, fps: float = 60.0) -> Animation:
     """`animate`, also telling which feet are planted in each frame."""
+    track = build_track(choreography, fps=fps)
+    root, quats, pinned = synthesise(track, 0, track.frames)
+    motion = Motion(fps=float(fps), skeleton=SK, root_positions=root, rotations=hemisphere(quats))
+    return Animation(motion=motion, planted=pinned)
+
+
+def build_track(choreography: Choreography, *, fps: float = 60.0) -> Track:
+    """The choreography's timeline as arrays, ready to be made into frames a chunk at a time."""
     if not choreography.steps:
         raise InputError("the choreography has no steps; compose one first (`redshoes compose`)")
     if fps <= 0:
@@ -81,188 +151,443 @@ def animate_with_contacts(choreography: Choreography, *, fps: float = 60.0) -> A
     keys, flights = build_timeline(choreography)
     duration = max(choreography.duration, choreography.steps[-1].end)
     frames = max(2, int(round(duration * fps)))
-    t = np.arange(frames) / fps
-    return _synthesise(keys, flights, t, fps)
+    return track_of(keys, flights, frames, float(fps))
 
 
-def _synthesise(keys: list[TimedKey], flights: list[Flight], t: np.ndarray, fps: float) -> Animation:
-    pos = load_positions()
-    turnout = pos.body.turnout
+def track_of(keys: list[TimedKey], flights: list[Flight], frames: int, fps: float) -> Track:
+    """The arrays of a run of keys (strictly increasing in time) and the flights among them."""
     kt = np.array([k.time for k in keys])
-    kt = np.maximum.accumulate(kt + np.arange(len(kt)) * 1e-6)
-    n_keys, frames = len(keys), len(t)
-    if n_keys == 1:
-        keys, kt, n_keys = keys * 2, np.array([kt[0], kt[0] + 1.0]), 2
-    seg = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, n_keys - 2)
-    u = np.clip((t - kt[seg]) / (kt[seg + 1] - kt[seg]), 0.0, 1.0)
-
+    if len(keys) == 1:
+        keys, kt = keys * 2, np.array([kt[0], kt[0] + 1.0])
     phase = [k.pose.jump for k in keys]
     in_air = np.array([p in ("takeoff", "air") for p in phase])
     into_takeoff = np.array([p == "takeoff" for p in phase])
     after_landing = np.array([p == "landing" for p in phase])
-    kind = np.zeros(n_keys - 1, dtype=int)
+    kind = np.zeros(len(keys) - 1, dtype=int)
     kind[into_takeoff[1:]] = 2
     kind[after_landing[:-1]] = 3
     kind[in_air[:-1]] = 1
-    w_smooth = _ease(u, np.zeros_like(seg))
-    w_path = _ease(u, kind[seg])
+    q_keys = hemisphere(np.stack([k.body.quats for k in keys]))
+    rel = Rotation.from_quat(q_keys[:-1].reshape(-1, 4)).inv() * Rotation.from_quat(q_keys[1:].reshape(-1, 4))
+    height = np.array([k.body.height for k in keys])
+    takeoff = np.array([f.takeoff for f in flights], dtype=float)
+    landing = np.array([f.landing for f in flights], dtype=float)
+    order = np.argsort(takeoff, kind="stable")
+    takeoff, landing = takeoff[order], landing[order]
+    rise = np.array([f.rise for f in flights], dtype=float)[order]
 
-    def track(values: np.ndarray, w: np.ndarray) -> np.ndarray:
+    def height_at(times: np.ndarray) -> np.ndarray:
+        seg = np.clip(np.searchsorted(kt, times, side="right") - 1, 0, len(kt) - 2)
+        u = np.clip((times - kt[seg]) / (kt[seg + 1] - kt[seg]), 0.0, 1.0)
+        return height[seg] + (height[seg + 1] - height[seg]) * _ease(u, kind[seg])
+
+    return Track(
+        times=kt,
+        quats=q_keys,
+        rel=rel.as_rotvec().reshape(len(keys) - 1, len(SK.names), 3),
+        facing=np.array([k.facing for k in keys]),
+        turn=np.array([k.turn for k in keys]),
+        root=np.stack([k.root for k in keys]),
+        height=height,
+        ball=np.stack([k.ball for k in keys]),
+        pitch=np.stack([k.body.pitch for k in keys]),
+        planted=np.stack([k.body.planted for k in keys]),
+        glide=np.array([k.body.glide for k in keys]),
+        spot=np.array([k.pose.spot for k in keys]),
+        on_pointe=np.array([k.body.glide and bool(np.all(k.body.pitch > 60.0)) for k in keys]),
+        kind=kind,
+        takeoff=takeoff,
+        landing=landing,
+        rise=rise,
+        y0=height_at(takeoff),
+        y1=height_at(landing),
+        frames=frames,
+        fps=fps,
+    )
+
+
+def synthesise(track: Track, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Frames [start, stop) of the motion: root positions (n, 3), local quats (n, J, 4) (not yet made
+    hemisphere-continuous) and planted feet (n, 2); made with `track.margin` frames of context each side."""
+    lo, hi = max(0, start - track.margin), min(track.frames, stop + track.margin)
+    t = np.arange(lo, hi) / track.fps + 1e-7  # a key that falls on a frame (an accent on the count) is in it
+    root, quats, pinned = _frames(track, t)
+    keep = slice(start - lo, stop - lo)
+    return root[keep], quats[keep], pinned[keep]
+
+
+def _gauss(x: np.ndarray, sigma_s: float, fps: float) -> np.ndarray:
+    return gaussian_filter1d(x, sigma_s * fps, axis=0, mode="nearest", truncate=3.0)
+
+
+def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    fps = track.fps
+    turnout = load_positions().body.turnout
+    kt = track.times
+    n_keys, frames = len(kt), len(t)
+    seg = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, n_keys - 2)
+    dur = kt[seg + 1] - kt[seg]
+    u = np.clip((t - kt[seg]) / dur, 0.0, 1.0)
+    w_smooth = _ease(u, np.zeros_like(seg))
+    w_path = _ease(u, track.kind[seg])
+
+    def track_of(values: np.ndarray, w: np.ndarray) -> np.ndarray:
         a, b = values[seg], values[seg + 1]
         shape = (-1,) + (1,) * (a.ndim - 1)
         return a + (b - a) * w.reshape(shape)
 
     # Rotations: eased slerp between keys, per joint.
-    q_keys = _hemisphere(np.stack([k.body.quats for k in keys]))
-    rel = Rotation.from_quat(q_keys[:-1].reshape(-1, 4)).inv() * Rotation.from_quat(q_keys[1:].reshape(-1, 4))
-    rel_vec = rel.as_rotvec().reshape(n_keys - 1, len(SK.names), 3)
-    local = Rotation.from_quat(q_keys[seg].reshape(-1, 4)) * Rotation.from_rotvec(
-        (rel_vec[seg] * w_smooth[:, None, None]).reshape(-1, 3)
-    )
-    quats = local.as_quat().reshape(frames, len(SK.names), 4)
+    quats = quat.mul(track.quats[seg], quat.from_rotvec(track.rel[seg] * w_smooth[:, None, None]))
+    _breathe(quats, u, dur)
 
     # The root: path, facing and turn, hip height, ballistic flights.
-    facing = track(np.array([k.facing for k in keys]), w_smooth)
-    turn = track(np.array([k.turn for k in keys]), w_smooth)
+    facing = track_of(track.facing, w_smooth)
+    turn = track_of(track.turn, w_smooth)
     yaw = facing + turn
     root = np.zeros((frames, 3))
-    root[:, [0, 2]] = track(np.stack([k.root for k in keys]), w_path)
-    root[:, 1] = track(np.array([k.body.height for k in keys]), w_path)
+    root[:, [0, 2]] = _gauss(track_of(track.root, w_path), PATH_SIGMA_S, fps)
+    root[:, 1] = track_of(track.height, w_path)
     airborne = np.zeros(frames, dtype=bool)
-    for f in flights:
-        m = (t > f.takeoff) & (t < f.landing)
-        if not m.any():
-            continue
-        s = (t[m] - f.takeoff) / (f.landing - f.takeoff)
-        y0, y1 = np.interp([f.takeoff, f.landing], t, root[:, 1])
-        root[m, 1] = y0 + (y1 - y0) * s + 4.0 * f.rise * s * (1 - s)
-        airborne |= m
-    hips_local = Rotation.from_quat(quats[:, J["Hips"]])
-    hips = limbs.ry(yaw) * hips_local
-    quats[:, J["Hips"]] = hips.as_quat()
+    if len(track.takeoff):
+        fl = np.clip(np.searchsorted(track.takeoff, t, side="right") - 1, 0, len(track.takeoff) - 1)
+        m = (t > track.takeoff[fl]) & (t < track.landing[fl])
+        f = fl[m]
+        s = (t[m] - track.takeoff[f]) / (track.landing[f] - track.takeoff[f])
+        root[m, 1] = track.y0[f] + (track.y1[f] - track.y0[f]) * s + 4.0 * track.rise[f] * s * (1 - s)
+        airborne = m
+    quats[:, J["Hips"]] = quat.mul(_q(yaw, 1), quats[:, J["Hips"]])
+    hips = quats[:, J["Hips"]].copy()
+    _follow_through(quats, track, t)
 
     # Spotting: the head keeps the audience's point while the body turns.
-    spot_seg = np.array([k.pose.spot for k in keys])[1:][seg] & (
-        np.abs(np.diff([k.turn for k in keys]))[seg] > 1
-    )
+    turning = np.abs(np.diff(track.turn))[seg] > 1
+    spot_seg = track.spot[1:][seg] & turning
     if spot_seg.any():
-        beta = turn - np.array([k.turn for k in keys])[seg]
+        beta = turn - track.turn[seg]
         rel_yaw = np.where(spot_seg, _spot(beta), 0.0)
         for joint in ("Neck", "Head"):
-            quats[:, J[joint]] = (limbs.ry(0.5 * rel_yaw) * Rotation.from_quat(quats[:, J[joint]])).as_quat()
+            quats[:, J[joint]] = quat.mul(_q(0.5 * rel_yaw, 1), quats[:, J[joint]])
 
     # Planted feet: pinned on the floor where the key put them; the legs reach them by IK. A foot about to
     # leave the floor stays put while the step begins; a foot about to land reaches for its place.
     weight = np.zeros((2, frames))
     pinned = np.zeros((2, frames), dtype=bool)
     ankle_target = np.zeros((2, frames, 3))
-    foot_world: list[Rotation] = []
-    toe_local: list[Rotation] = []
-    planted = np.stack([k.body.planted for k in keys])
-    glide = np.array([k.body.glide for k in keys])
-    balls = np.stack([k.ball for k in keys])
+    foot_world: list[np.ndarray] = []
+    toe_local: list[np.ndarray] = []
+    planted, glide, balls = track.planted, track.glide, track.ball
+    anchors = np.zeros((2, frames, 2))
     for i in range(2):
-        pitch = track(np.array([k.body.pitch[i] for k in keys]), w_smooth)
-        foot, toe = limbs.floor_foot(yaw, TURNOUT_SIGN[i] * turnout, pitch)
+        pitch = _gauss(track_of(track.pitch[:, i], w_smooth), PATH_SIGMA_S, fps)
+        foot = quat.mul(_q(yaw + TURNOUT_SIGN[i] * turnout, 1), _q(pitch, 0))
+        toe = _q(limbs.toe_pitch(pitch), 0)
         foot_world.append(foot)
         toe_local.append(toe)
         on_k, on_k1 = planted[:-1, i] & ~glide[:-1], planted[1:, i] & ~glide[1:]
-        full = (on_k & on_k1)[seg]
-        lift = (on_k & ~on_k1)[seg]
-        land = (~on_k & on_k1)[seg]
-        weight[i] = np.select(
-            [full, lift, land], [1.0, 1.0 - _smooth((u - 0.1) / 0.4), _smooth((u - 0.2) / 0.8)], 0.0
+        moves = np.linalg.norm(balls[1:, i] - balls[:-1, i], axis=-1) > 0.01
+        full = (on_k & on_k1 & ~moves)[seg]
+        step = (on_k & on_k1 & moves)[seg]  # the foot changes place: it steps there, off the floor
+        lift = (on_k & ~on_k1)[seg] | (step & (u < 0.5))
+        land = (~on_k & on_k1)[seg] | (step & (u >= 0.5))
+        w = np.select(
+            [full, step, lift, land],
+            [1.0, np.abs(1.0 - 2.0 * u) ** 2, 1.0 - _smooth((u - 0.1) / 0.4), _smooth((u - 0.2) / 0.8)],
+            0.0,
         )
-        weight[i] = np.where(airborne & ~land, 0.0, weight[i])
+        w = np.where(airborne & ~land, 0.0, w)
         pinned[i] = full & ~airborne
+        soft = np.clip(_gauss(w, WEIGHT_SIGMA_S, fps), 0.0, 1.0)
+        # a landing foot is fully down at the landing itself, on the count
+        weight[i] = np.where(pinned[i], 1.0, np.where(land, np.maximum(w, soft), soft))
         anchor = np.where(land[:, None], balls[np.minimum(seg + 1, n_keys - 1), i], balls[seg, i])
-        ball = foot.apply(limbs.BALL)
+        anchors[i] = anchor
+        ball = quat.apply(foot, limbs.BALL)
         ankle_target[i, :, 0] = anchor[:, 0] - ball[:, 0]
         ankle_target[i, :, 2] = anchor[:, 1] - ball[:, 2]
-        ankle_target[i, :, 1] = limbs.contact_lift(foot, toe)
-    # The hips come down far enough for every pinned leg to reach its foot.
+        ankle_target[i, :, 1] = _contact_lift(foot, toe)
+    _balance(root, quats, pinned, ankle_target, anchors, airborne, fps)
+    # The hips come down far enough for every pinned leg to reach its foot, softly on landing.
     reach = limbs.THIGH + limbs.SHIN - 2e-5
+    ceiling = np.full(frames, np.inf)
     for i in range(2):
-        hip = root + hips.apply(limbs.HIP_OFFSET * np.array([TURNOUT_SIGN[i], 1.0, 1.0]))
+        hip = root + quat.apply(hips, limbs.HIP_OFFSET * np.array([TURNOUT_SIGN[i], 1.0, 1.0]))
         d = ankle_target[i] - hip
         dxz2 = d[:, 0] ** 2 + d[:, 2] ** 2
-        highest = (
-            ankle_target[i, :, 1] + np.sqrt(np.maximum(reach**2 - dxz2, 1e-4)) + (root[:, 1] - hip[:, 1])
-        )
-        root[:, 1] = np.where(
-            pinned[i] | ((weight[i] > 0.999) & ~airborne), np.minimum(root[:, 1], highest), root[:, 1]
-        )
+        highest = ankle_target[i, :, 1] + np.sqrt(np.maximum(reach**2 - dxz2, 1e-4)) + (root[:, 1] - hip[:, 1])
+        bearing_now = pinned[i] | ((weight[i] > 0.999) & ~airborne)
+        ceiling = np.where(bearing_now, np.minimum(ceiling, highest), ceiling)
+    root[:, 1] = _speed_limited_below(np.minimum(root[:, 1], ceiling), HIPS_SPEED / fps)
     for i, side in enumerate(SIDES):
         m = weight[i] > 0.0
         if not m.any():
             continue
-        hip = root[m] + hips[m].apply(limbs.HIP_OFFSET * np.array([TURNOUT_SIGN[i], 1.0, 1.0]))
-        pole = limbs.ry(yaw[m] + TURNOUT_SIGN[i] * turnout).apply([0.0, 0.15, 1.0])
+        hip = root[m] + quat.apply(hips[m], limbs.HIP_OFFSET * np.array([TURNOUT_SIGN[i], 1.0, 1.0]))
+        pole = quat.apply(_q(yaw[m] + TURNOUT_SIGN[i] * turnout, 1), np.array([0.0, 0.15, 1.0]))
         free = quats[m][:, LEG[side]].copy()
         _set_leg(quats, m, side, hips[m], hip, ankle_target[i, m], pole, foot_world[i][m], toe_local[i][m])
         _blend(quats, m, LEG[side], free, weight[i, m])
-    _flutter(quats, keys, seg, u, t, turn)
+    _flutter(quats, track, seg, u, t, turn)
+    _soften_fast_joints(quats, pinned, fps)
     bearing = (planted[:-1] & planted[1:])[seg].T  # (2, frames): on the floor, pinned or gliding
-    _lift_feet_off_floor(quats, root, hips, pinned, bearing)
-    rotations = _hemisphere(quats)
-    motion = Motion(fps=float(fps), skeleton=SK, root_positions=root, rotations=rotations)
-    return Animation(motion=motion, planted=pinned.T.copy())
+    floor = _swing_floor(_legs_fk(root, quats)[0], pinned, bearing, fps)
+    _lift_feet_off_floor(quats, root, hips, pinned, bearing, floor, 2)
+    _limit_knee_speed(quats, pinned, fps)
+    _lift_feet_off_floor(quats, root, hips, pinned, bearing, np.zeros_like(floor), 1)
+    return root, quats, pinned.T.copy()
+
+
+def _speed_limited_below(y: np.ndarray, step: float) -> np.ndarray:
+    """The highest curve under `y` that changes by at most `step` a frame: the hips sink early into a
+    landing (still in the air) rather than drop through it, and never rise faster than the legs push."""
+    radius = int(np.ceil(0.5 / max(step, 1e-9)))
+    radius = min(radius, len(y) - 1, 40)
+    padded = np.pad(y, radius, mode="edge")
+    out = y.copy()
+    for k in range(1, radius + 1):
+        out = np.minimum(out, padded[radius - k : radius - k + len(y)] + k * step)
+        out = np.minimum(out, padded[radius + k : radius + k + len(y)] + k * step)
+    return out
+
+
+def _balance(
+    root: np.ndarray,
+    quats: np.ndarray,
+    pinned: np.ndarray,
+    ankle: np.ndarray,
+    ball: np.ndarray,
+    airborne: np.ndarray,
+    fps: float,
+) -> None:
+    """Standing, she keeps her centre of mass over her feet: the hips shift (softly, at most `BALANCE_MAX`)
+    so that the body's centre of mass comes over the middle of the planted feet (between ankle and ball)."""
+    from redshoes.export.metrics import centre_of_mass
+
+    standing = pinned.any(axis=0) & ~airborne
+    if not standing.any():
+        return
+    pos, _ = forward_kinematics(SK, root, quats)
+    com = centre_of_mass(pos, SK.names)[:, [0, 2]]
+    count = np.maximum(pinned.sum(axis=0), 1)[:, None]
+    middle = 0.5 * (ankle[:, :, [0, 2]] + ball)  # (2, frames, 2)
+    target = (middle * pinned[:, :, None]).sum(axis=0) / count
+    one_foot = standing & (pinned.sum(axis=0) == 1)  # on both feet the support is wide enough as it is
+    shift = np.where(one_foot[:, None], target - com, 0.0)
+    norm = np.maximum(np.linalg.norm(shift, axis=1, keepdims=True), 1e-9)
+    shift *= np.clip(norm - 0.01, 0.0, BALANCE_MAX) / norm
+    share = _smooth(2.0 * _gauss(one_foot.astype(float), BALANCE_SIGMA_S / 2, fps) - 0.5)
+    root[:, [0, 2]] += _gauss(shift, BALANCE_SIGMA_S, fps) * share[:, None]
+
+
+def _follow_through(quats: np.ndarray, track: Track, t: np.ndarray) -> None:
+    """After a landing the arms and head carry on down a little with the fall and settle back (an alpha
+    pulse, at its deepest `FOLLOW_S` after the landing, gone half a second later)."""
+    if not len(track.landing):
+        return
+    last = np.searchsorted(track.landing, t, side="right") - 1
+    dt = np.where(last >= 0, t - track.landing[np.maximum(last, 0)], np.inf)
+    x = np.clip(dt, 0.0, 10.0) / FOLLOW_S
+    pulse = np.where(dt < 0.6, x * np.exp(1.0 - x), 0.0) * np.clip((0.6 - dt) / 0.1, 0.0, 1.0)
+    for side, sign in (("Left", 1.0), ("Right", -1.0)):
+        arm = ARM[side][0]
+        quats[:, arm] = quat.mul(_q(-sign * FOLLOW_DEG * pulse, 2), quats[:, arm])
+    quats[:, J["Neck"]] = quat.mul(_q(0.4 * FOLLOW_DEG * pulse, 0), quats[:, J["Neck"]])
+
+
+def _breathe(quats: np.ndarray, u: np.ndarray, dur: np.ndarray) -> None:
+    """Port de bras never freezes: through a held position the arms rise a little and settle, the chest
+    lifts with them (nothing at the keys themselves, more the longer the hold)."""
+    amount = BREATH_DEG * np.clip((dur - 0.3) / 0.9, 0.0, 1.0) * np.sin(np.pi * u) ** 2
+    for side, sign in (("Left", 1.0), ("Right", -1.0)):
+        arm, fore, _ = ARM[side]
+        quats[:, arm] = quat.mul(_q(sign * amount, 2), quats[:, arm])
+        quats[:, fore] = quat.mul(quats[:, fore], _q(-sign * 0.6 * amount, 1))
+    quats[:, J["Spine1"]] = quat.mul(_q(-0.25 * amount, 0), quats[:, J["Spine1"]])
+
+
+def _q(deg: np.ndarray, axis: int) -> np.ndarray:
+    """Quaternions (N, 4) of rotations by `deg` about the x (0), y (1) or z (2) axis."""
+    half = np.radians(np.asarray(deg, dtype=float)) / 2
+    out = np.zeros((*half.shape, 4))
+    out[..., axis] = np.sin(half)
+    out[..., 3] = np.cos(half)
+    return out
+
+
+def _soften_fast_joints(quats: np.ndarray, pinned: np.ndarray, fps: float) -> None:
+    """No limb snaps: where a joint of a free limb turns faster than a dancer can, its rotation is blended
+    toward a time-smoothed one (planted legs keep their exact IK; the root keeps its yaw)."""
+    frames = len(quats)
+    if frames < 3:
+        return
+    q = hemisphere(quats[:, 1:])
+    speed = np.zeros((frames, q.shape[1]))
+    speed[1:] = 2.0 * np.degrees(np.arccos(np.clip(np.abs(np.sum(q[1:] * q[:-1], axis=-1)), 0.0, 1.0))) * fps
+    fast = np.maximum(speed, np.roll(speed, -1, axis=0)) > SPEED_LIMIT
+    if not fast.any():
+        return
+    reach = max(1, int(round(SPEED_SIGMA_S * fps)))
+    grown = np.stack([_max_filter(c, np.ones(2 * reach + 1)) for c in fast.T.astype(float)], axis=1)
+    mix = np.clip(_gauss(grown, SPEED_SIGMA_S / 2, fps), 0.0, 1.0)
+    for side, col in (("Left", 0), ("Right", 1)):
+        for j in LEG[side]:
+            mix[:, j - 1] = np.where(pinned[col], 0.0, mix[:, j - 1])
+    smooth = _gauss(q, SPEED_SIGMA_S, fps)
+    smooth /= np.linalg.norm(smooth, axis=-1, keepdims=True)
+    out = q + (smooth - q) * mix[..., None]
+    quats[:, 1:] = out / np.linalg.norm(out, axis=-1, keepdims=True)
+
+
+def _limit_knee_speed(quats: np.ndarray, pinned: np.ndarray, fps: float) -> None:
+    """Knees bend and stretch no faster than a dancer's (`KNEE_SPEED`): the flexion of a free knee is
+    replaced by the middle of its speed-limited envelopes, never moving a knee whose foot is planted."""
+    step = KNEE_SPEED / fps
+    radius = min(int(round(0.2 * fps)), len(quats) - 1)
+    if radius < 1:
+        return
+    for side, col in (("Left", 0), ("Right", 1)):
+        knee = LEG[side][1]
+        q = quats[:, knee]
+        angle = np.degrees(2.0 * np.arctan2(q[:, 0] * np.sign(q[:, 3] + 1e-300), np.abs(q[:, 3])))
+        low = -_cone(-angle, step, radius)
+        high = _cone(angle, step, radius)
+        mid = 0.5 * (low + high)
+        hard = pinned[col]
+        if hard.any():
+            lo = np.where(hard, angle, -np.inf)
+            hi = np.where(hard, angle, np.inf)
+            mid = np.clip(mid, -_cone(-lo, step, radius), _cone(hi, step, radius))
+            mid = np.where(hard, angle, mid)
+        quats[:, knee] = quat.mul(q, _q(mid - angle, 0))
+
+
+def _cone(y: np.ndarray, step: float, radius: int) -> np.ndarray:
+    """min over |k| ≤ radius of y[f + k] + |k|·step: the highest curve under y rising or falling at most
+    `step` a frame (edges held)."""
+    padded = np.pad(y, radius, mode="edge")
+    out = y.copy()
+    for k in range(1, radius + 1):
+        out = np.minimum(out, padded[radius - k : radius - k + len(y)] + k * step)
+        out = np.minimum(out, padded[radius + k : radius + k + len(y)] + k * step)
+    return out
 
 
 def _set_leg(
     quats: np.ndarray,
     mask: np.ndarray,
     side: str,
-    hips: Rotation,
+    hips: np.ndarray,
     hip: np.ndarray,
     ankle: np.ndarray,
     pole: np.ndarray,
-    foot: Rotation,
-    toe: Rotation,
+    foot: np.ndarray,
+    toe: np.ndarray,
 ) -> None:
-    thigh, shin, _ = limbs.two_bone_ik(hip, ankle, pole)
+    """Leg joints of the masked frames reaching `ankle` from `hip` (world, (n, 3)) with the foot's world
+    rotation `foot` and the toe's local `toe` (n, 4)."""
+    thigh_r, shin_r, _ = limbs.two_bone_ik(hip, ankle, pole)
+    thigh, shin = thigh_r.as_quat(), shin_r.as_quat()
     up, knee, ankle_j, toe_j = LEG[side]
-    quats[mask, up] = (hips.inv() * thigh).as_quat()
-    quats[mask, knee] = (thigh.inv() * shin).as_quat()
-    quats[mask, ankle_j] = (shin.inv() * foot).as_quat()
-    quats[mask, toe_j] = toe.as_quat()
+    quats[mask, up] = quat.mul(quat.inv(hips), thigh)
+    quats[mask, knee] = quat.mul(quat.inv(thigh), shin)
+    quats[mask, ankle_j] = quat.mul(quat.inv(shin), foot)
+    quats[mask, toe_j] = toe
 
 
-def _flutter(quats: np.ndarray, keys: list[TimedKey], seg: np.ndarray, u: np.ndarray, t: np.ndarray,
+def _contact_lift(foot: np.ndarray, toe: np.ndarray) -> np.ndarray:
+    """`limbs.contact_lift` on quaternion arrays: the ankle's height when the foot's lowest point touches."""
+    heel = quat.apply(foot, limbs.HEEL)[:, 1]
+    toe_world = quat.mul(foot, toe)
+    ball = quat.apply(foot, limbs.BALL)[:, 1]
+    sole = ball + quat.apply(toe_world, limbs.BALL_SOLE)[:, 1]
+    tip = ball + quat.apply(toe_world, limbs.TIP)[:, 1]
+    return -np.minimum(heel, np.minimum(sole, tip))
+
+
+def _flutter(quats: np.ndarray, track: Track, seg: np.ndarray, u: np.ndarray, t: np.ndarray,
              turn: np.ndarray) -> None:
     """Tiny quick steps on pointe (bourrée couru, the steps of chaînés): the feet take turns, a knee at a time."""
-    on_pointe = np.array([k.body.glide and bool(np.all(k.body.pitch > 60.0)) for k in keys])
-    both = (on_pointe[:-1] & on_pointe[1:])[seg]
+    both = (track.on_pointe[:-1] & track.on_pointe[1:])[seg]
     if not both.any():
         return
-    turning = np.abs(np.diff([k.turn for k in keys]))[seg] > 1.0
-    rate = np.where(turning, 2.0 * np.abs(np.gradient(turn, t)) / 360.0, 7.0)  # steps a second
-    phase = np.cumsum(np.where(both, rate, 0.0)) * np.mean(np.diff(t)) * np.pi
+    turning = np.abs(np.diff(track.turn))[seg] > 1.0
+    # steps so far in this segment: 7 a second, or two for every turn
+    steps = np.where(turning, 2.0 * np.abs(turn - track.turn[seg]) / 360.0, 7.0 * (t - track.times[seg]))
+    phase = np.where(both, steps, 0.0) * np.pi
     envelope = np.where(both, np.sin(np.pi * u), 0.0) ** 0.5
     for j, sign in ((LEG["Left"][1], 1.0), (LEG["Right"][1], -1.0)):
         bend = 14.0 * envelope * np.maximum(0.0, sign * np.sin(phase))
-        quats[:, j] = (Rotation.from_quat(quats[:, j]) * limbs.rx(bend)).as_quat()
+        quats[:, j] = quat.mul(quats[:, j], _q(bend, 0))
+
+
+def _swing_floor(pos: np.ndarray, pinned: np.ndarray, bearing: np.ndarray, fps: float) -> np.ndarray:
+    """How high each free foot must clear the floor, (2, frames) m: a foot travelling faster than a brush
+    rises through a low arc (a dégagé) and sets down where it goes, instead of sliding there."""
+    out = np.zeros((2, len(pos)))
+    if len(pos) < 3:
+        return out
+    for i, side in enumerate(SIDES):
+        pts = pos[:, [J[side + "Foot"], J[side + "ToeBase"]]][:, :, [0, 2]]
+        v = np.linalg.norm(np.gradient(pts, axis=0), axis=-1).max(axis=1) * fps
+        need = np.clip(SWING_LIFT * (v - BRUSH_SPEED), 0.0, SWING_MAX)
+        need = np.where(pinned[i] | bearing[i], 0.0, need)
+        # a forward-and-back max filter then a smooth bump: the arc starts before the foot moves
+        spread = int(round(SWING_SIGMA_S * fps))
+        arc = _gauss(_max_filter(need, np.ones(2 * spread + 1)), SWING_SIGMA_S / 2, fps)
+        # and rises from nothing as the foot leaves the floor, sets down to nothing as it arrives
+        reach = max(1, int(round(SWING_RAMP_S * fps)))
+        cone = 1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1)
+        near = _max_filter((pinned[i] | bearing[i]).astype(float), cone)
+        out[i] = arc * _smooth(1.0 - near)
+    return out
+
+
+def _max_filter(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """max over k of x[f + k] · kernel[k] (kernel centred, odd length), edges held."""
+    r = len(kernel) // 2
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(x, r, mode="edge"), len(kernel))
+    return (windows * kernel).max(axis=1)
 
 
 def _lift_feet_off_floor(
-    quats: np.ndarray, root: np.ndarray, hips: Rotation, pinned: np.ndarray, bearing: np.ndarray
+    quats: np.ndarray,
+    root: np.ndarray,
+    hips: np.ndarray,
+    pinned: np.ndarray,
+    bearing: np.ndarray,
+    floor: np.ndarray,
+    passes: int,
 ) -> None:
     """A free foot that would go through the floor is lifted onto it by bending the leg (IK), softly: the lift
-    starts a little before the contact so that the knee does not snap."""
+    starts a little before the contact so that the knee does not snap; a travelling free foot clears the
+    floor by its swing arc."""
     margin = 0.03
-    for _ in range(2):
-        pos, world = forward_kinematics(SK, root, quats)
+    for _ in range(passes):
+        pos, world = _legs_fk(root, quats)
         for i, side in enumerate(SIDES):
             up, _, ankle_j, toe_j = LEG[side]
-            foot = Rotation.from_quat(world[:, ankle_j])
-            toe = Rotation.from_quat(quats[:, toe_j])
-            low = pos[:, ankle_j, 1] - limbs.contact_lift(foot, toe)
+            foot = world[:, ankle_j]
+            toe = quats[:, toe_j]
+            low = pos[:, ankle_j, 1] - _contact_lift(foot, toe) - floor[i]
             soft = np.where(bearing[i], 1e-6, margin)  # a foot bearing weight stays on the floor
             raise_by = np.where(low < -soft, -low, (soft - low) ** 2 / (4 * soft))
             m = (low < soft) & ~pinned[i]
             if not m.any():
                 continue
             ankle = pos[m, ankle_j] + np.stack([0 * low[m], raise_by[m], 0 * low[m]], axis=-1)
-            thigh = Rotation.from_quat(world[m, up])
-            pole = thigh.apply([0.0, 0.0, 1.0]) + 0.3 * foot[m].apply([0.0, 0.0, 1.0])
+            forward = np.array([0.0, 0.0, 1.0])
+            pole = quat.apply(world[m, up], forward) + 0.3 * quat.apply(foot[m], forward)
             _set_leg(quats, m, side, hips[m], pos[m, up], ankle, pole, foot[m], toe[m])
+
+
+def _legs_fk(root: np.ndarray, quats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """World positions (frames, J, 3) and rotations (frames, J, 4) of the hips and the leg joints only
+    (the other joints left zero): forward kinematics for what touches the floor."""
+    pos = np.zeros((*quats.shape[:2], 3))
+    world = np.zeros(quats.shape)
+    world[:, 0], pos[:, 0] = quats[:, 0], root
+    for side in SIDES:
+        for j in LEG[side]:
+            parent = int(SK.parents[j])
+            world[:, j] = quat.mul(world[:, parent], quats[:, j])
+            pos[:, j] = pos[:, parent] + quat.apply(world[:, parent], SK.offsets[j])
+    return pos, world

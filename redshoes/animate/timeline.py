@@ -1,14 +1,15 @@
 """The choreography as a timeline of resolved key poses: when each key falls, where and which way she faces.
 
-Jumps are retimed by gravity (air time t = 2·sqrt(2h/g)) and pinned to the step's accent; a plié is added
+Jumps are timed by gravity (air time t = 2·sqrt(2h/g)) and pinned to the step's accent; a plié is added
 after any landing that the next step does not absorb; a foot that stays planted from one key to the next
-keeps its
-exact place on the floor.
+keeps its exact place on the floor; the keys between the music's anchors are re-timed so that each movement
+gets the time a dancer needs. Made as a generator, so that a piece of any length is laid out as it plays.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -36,6 +37,7 @@ class TimedKey:
     facing: float
     turn: float
     step: int
+    anchor: bool = False  # its time is the music's (a step's start, accent, jump or end): re-timing keeps it
 
 
 @dataclass(frozen=True)
@@ -110,15 +112,37 @@ def _key_times(
             times[k] = ta + (times[k] - old_a) / max(old_b - old_a, 1e-9) * (tb - ta)
         times[a], times[b] = ta, tb
         flights.append(Flight(takeoff=ta, landing=tb, rise=rise))
+        _space_after(times, b)
         a = b + 1
     return times, flights
 
 
+def _space_after(times: list[float], landing: int, gap: float = 0.09) -> None:
+    """The keys after a landing (to the step's last, which stays) at least `gap` s apart where the step
+    allows, spread evenly where it does not: no pose is reached in a frame or two."""
+    last = len(times) - 1
+    if landing >= last:
+        return
+    g = min(gap, (times[last] - times[landing]) / (last - landing))
+    for k in range(landing + 1, last):
+        times[k] = min(max(times[k], times[k - 1] + g), times[last] - (last - k) * g)
+
+
 def build_timeline(choreography: Choreography) -> tuple[list[TimedKey], list[Flight]]:
     """All key poses of the ballet in time order, with the flights of its jumps."""
-    vocab = load_vocabulary()
-    keys: list[TimedKey] = []
     flights: list[Flight] = []
+    return list(iter_timeline(choreography, flights)), flights
+
+
+def iter_timeline(choreography: Choreography, flights: list[Flight]) -> Iterator[TimedKey]:
+    """The key poses of the ballet in time order, made as they are asked for (a piece of any length in
+    little memory); the flights of its jumps are appended to `flights` as their steps are reached."""
+    keys = _raw_keys(choreography, flights)
+    return _increasing(_fly_straight(_retime(_keep_planted_feet(_absorb_landings(keys)))))
+
+
+def _raw_keys(choreography: Choreography, flights: list[Flight]) -> Iterator[TimedKey]:
+    vocab = load_vocabulary()
     turned = 0.0
     prev_facing: float | None = None
     for index, step in enumerate(choreography.steps):
@@ -134,29 +158,94 @@ def build_timeline(choreography: Choreography) -> tuple[list[TimedKey], list[Fli
         facing1 = facing0 + _wrap(step.end_facing - step.facing - total_turn)
         times, step_flights = _key_times(step, definition, poses)
         flights.extend(step_flights)
+        # a change of facing into the next step is begun at the end of this one: half before, half after
+        following = choreography.steps[index + 1] if index + 1 < len(choreography.steps) else None
+        change = _wrap(following.facing - facing1) if following is not None else 0.0
+        handover = 0.5 * change if abs(change) <= 90.0 else 0.0  # a half turn round is the next step's own
         start = np.array([step.start_at.x, step.start_at.z])
         end = np.array([step.end_at.x, step.end_at.z])
         for k, pose in enumerate(poses):
-            if k == 0 and keys:
+            if k == 0 and index > 0:
                 continue
             travel = pose.at if pose.travel is None else pose.travel
             turn = pose.at if pose.turn is None else pose.turn
             ease = 3 * pose.at**2 - 2 * pose.at**3
-            keys.append(
-                _place(
-                    times[k],
-                    pose,
-                    mirrored,
-                    start + (end - start) * travel,
-                    facing0 + (facing1 - facing0) * ease,
-                    turned + total_turn * turn,
-                    index,
-                )
+            key = _place(
+                times[k],
+                pose,
+                mirrored,
+                start + (end - start) * travel,
+                facing0 + (facing1 - facing0) * ease + (handover if k == len(poses) - 1 else 0.0),
+                turned + total_turn * turn,
+                index,
             )
+            # the step's end, its accent and its jumps fall where the music puts them
+            anchor = k == len(poses) - 1 or bool(pose.jump) or abs(pose.at - definition.accent) < 1e-6
+            yield replace(key, anchor=anchor)
         turned += total_turn
         prev_facing = facing1
-    keys = _keep_planted_feet(_absorb_landings(keys))
-    return _fly_straight(keys), flights
+
+
+def _increasing(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
+    """Key times strictly increasing (by a microsecond where two keys fall together)."""
+    last = -math.inf
+    for key in keys:
+        if key.time <= last:
+            key = replace(key, time=last + 1e-6)
+        last = key.time
+        yield key
+
+
+MAX_JOINT_SPEED = 800.0  # deg/s, mean over a segment: eased, its peak is 1.5 times this
+MAX_HIPS_SPEED = (2.5, 1.2)  # m/s along the floor and up or down, mean over a segment
+MAX_TURN_SPEED = 1100.0  # deg/s, mean over a turning segment (three turns a second)
+
+
+def _segment_need(a: TimedKey, b: TimedKey) -> float:
+    """The least time a dancer needs to go from key a to key b, s: the largest joint turn at the mean speed a
+    dancer can do, the hips' travel and rise at theirs."""
+    dots = np.abs(np.sum(a.body.quats[1:] * b.body.quats[1:], axis=-1))
+    angle = float(np.degrees(2.0 * np.arccos(np.clip(dots, 0.0, 1.0))).max())
+    travel = float(np.linalg.norm(b.root - a.root))
+    rise = abs(b.body.height - a.body.height)
+    turn = abs((b.turn + b.facing) - (a.turn + a.facing))
+    if a.pose.jump in ("takeoff", "air"):
+        return 0.0  # in the air: the flight's time is gravity's
+    return max(angle / MAX_JOINT_SPEED, travel / MAX_HIPS_SPEED[0], rise / MAX_HIPS_SPEED[1],
+               turn / MAX_TURN_SPEED)
+
+
+def _retime(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
+    """Between keys whose time is the music's, move the others so that each segment gets the time its
+    movement needs, taken from segments that have time to spare (all of them shrunk alike when short)."""
+    run: list[TimedKey] = []
+    for key in keys:
+        run.append(key)
+        if key.anchor and len(run) > 1:
+            yield from _retime_run(run)[:-1]
+            run = run[-1:]
+    if run:
+        yield from _retime_run(run)
+
+
+def _retime_run(keys: list[TimedKey]) -> list[TimedKey]:
+    if len(keys) < 3:
+        return keys
+    times = np.array([k.time for k in keys])
+    span = times[-1] - times[0]
+    dur = np.maximum(np.diff(times), 0.0)
+    need = np.array([_segment_need(keys[i], keys[i + 1]) for i in range(len(keys) - 1)])
+    need = np.maximum(need, np.minimum(dur, 0.04))  # no segment vanishes
+    if need.sum() >= span:
+        new = span * need / need.sum() if need.sum() > 0 else dur
+    else:
+        new = np.maximum(dur, need)
+        slack = new - need
+        excess = new.sum() - span
+        if excess > 0 and slack.sum() > 0:
+            new = new - slack * min(1.0, excess / slack.sum())
+    times[1:-1] = times[0] + np.cumsum(new)[:-1]
+    return [replace(k, time=float(t)) for k, t in zip(keys, times, strict=True)]
 
 
 def _place(
@@ -177,70 +266,87 @@ def _place(
     )
 
 
-def _absorb_landings(keys: list[TimedKey]) -> list[TimedKey]:
+def _absorb_landings(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
     """Every landing sinks into a demi-plié (never on straight legs) unless the next key does it."""
-    out: list[TimedKey] = []
-    keys = list(keys)
-    for k, key in enumerate(keys):
-        out.append(key)
-        if key.pose.jump != "landing" or k + 1 >= len(keys):
+    source = iter(keys)
+    ahead: list[TimedKey] = []
+
+    def fill(n: int) -> None:
+        while len(ahead) < n:
+            nxt = next(source, None)
+            if nxt is None:
+                return
+            ahead.append(nxt)
+
+    fill(1)
+    while ahead:
+        key = ahead.pop(0)
+        yield key
+        fill(2)
+        if key.pose.jump != "landing" or not ahead:
             continue
-        nxt = keys[k + 1]
+        nxt = ahead[0]
         gap = nxt.time - key.time
-        after = keys[k + 2].time if k + 2 < len(keys) else np.inf
+        after = ahead[1].time if len(ahead) > 1 else np.inf
         if nxt.pose.jump == "takeoff":
             continue
         if nxt.pose.plie >= 0.6:
             if gap < 0.1 and key.time + 0.1 < after - 0.05:
-                keys[k + 1] = replace(nxt, time=key.time + 0.1)
+                ahead[0] = replace(nxt, time=key.time + 0.1)
             continue
         absorb = key.time + float(np.clip(0.45 * gap, 0.09, 0.16))
         if absorb + 0.1 > nxt.time:
             if absorb + 0.1 > after - 0.05:
                 continue
-            keys[k + 1] = replace(nxt, time=absorb + 0.1)
+            ahead[0] = replace(nxt, time=absorb + 0.1)
         pose = replace(key.pose, plie=1.0, releve="flat", jump="", at=key.pose.at)
         body = _resolved(pose, key.mirrored)
         yaw = _yaw_matrix(key.facing + key.turn)
         path = key.root - yaw @ key.body.offset
-        out.append(
-            TimedKey(
-                time=absorb,
-                body=body,
-                pose=pose,
-                mirrored=key.mirrored,
-                root=path + yaw @ body.offset,
-                ball=path + body.ball @ yaw.T,
-                facing=key.facing,
-                turn=key.turn,
-                step=key.step,
-            )
+        yield TimedKey(
+            time=absorb,
+            body=body,
+            pose=pose,
+            mirrored=key.mirrored,
+            root=path + yaw @ body.offset,
+            ball=path + body.ball @ yaw.T,
+            facing=key.facing,
+            turn=key.turn,
+            step=key.step,
         )
-    return out
 
 
-def _keep_planted_feet(keys: list[TimedKey]) -> list[TimedKey]:
-    out = keys[:1]
-    for key in keys[1:]:
-        prev = out[-1]
-        both = prev.body.planted & key.body.planted & ~np.array([prev.body.glide or key.body.glide] * 2)
-        if both.any():
-            delta = np.mean((prev.ball - key.ball)[both], axis=0)
-            key = replace(key, root=key.root + delta, ball=key.ball + delta)
-        out.append(key)
-    return out
+def _keep_planted_feet(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
+    prev: TimedKey | None = None
+    for key in keys:
+        if prev is not None:
+            both = prev.body.planted & key.body.planted & ~np.array([prev.body.glide or key.body.glide] * 2)
+            if both.any():
+                delta = np.mean((prev.ball - key.ball)[both], axis=0)
+                key = replace(key, root=key.root + delta, ball=key.ball + delta)
+        prev = key
+        yield key
 
 
-def _fly_straight(keys: list[TimedKey]) -> list[TimedKey]:
+def _fly_straight(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
     """In the air the hips travel in a straight line from take-off to landing (a ballistic flight)."""
-    out = list(keys)
-    for k, key in enumerate(keys):
-        if key.pose.jump != "air":
+    held: list[TimedKey] = []  # from the last take-off, until its landing
+    for key in keys:
+        if key.pose.jump == "takeoff":
+            yield from held
+            held = [key]
             continue
-        a = max((i for i in range(k) if keys[i].pose.jump == "takeoff"), default=None)
-        b = min((i for i in range(k + 1, len(keys)) if keys[i].pose.jump == "landing"), default=None)
-        if a is None or b is None:
+        if not held:
+            yield key
             continue
-        s = (key.time - keys[a].time) / max(keys[b].time - keys[a].time, 1e-9)
-        out[k] = replace(key, root=keys[a].root + s * (keys[b].root - keys[a].root))
-    return out
+        held.append(key)
+        if key.pose.jump != "landing":
+            continue
+        a, b = held[0], key
+        for k, mid in enumerate(held):
+            if mid.pose.jump == "air":
+                s = (mid.time - a.time) / max(b.time - a.time, 1e-9)
+                held[k] = replace(mid, root=a.root + s * (b.root - a.root))
+        yield from held
+        held = []
+    yield from held

@@ -86,3 +86,62 @@ def test_an_empty_choreography_is_refused():
         animate_with_contacts(
             Choreography(music="x", duration=1.0, seed=0, level="beginner", stage=Stage(), steps=())
         )
+
+
+def test_knees_stay_within_what_a_body_can_do(ballet):
+    from redshoes.export.metrics import joint_limit_violations
+
+    m: Motion = ballet.motion
+    assert joint_limit_violations(m.rotations, m.skeleton.names) == 0.0
+
+
+def test_joints_turn_no_faster_than_a_dancer_can(ballet):
+    from redshoes.export.metrics import joint_speeds
+
+    m: Motion = ballet.motion
+    speed = joint_speeds(m.rotations, m.fps)  # deg/s, every joint but the root's turn
+    assert np.percentile(speed.max(axis=1), 99) < 1500.0
+    for col, side in enumerate(("Left", "Right")):
+        knee = speed[:, m.skeleton.index(side + "Leg") - 1]
+        free = ~(ballet.planted[1:, col] | ballet.planted[:-1, col])
+        assert knee[free].max() < 1500.0  # a free knee never snaps
+
+
+def test_travelling_feet_leave_the_floor_rather_than_slide(ballet):
+    from redshoes.export import metrics
+
+    m: Motion = ballet.motion
+    body = metrics.body_from_names(m.skeleton.names, clearances=(0.08, 0.02))
+    assert metrics.foot_skating_ratio(m.positions(), m.fps, body) < 0.06  # was 0.25 before swing arcs
+
+
+@pytest.mark.parametrize("beat", [0.4, 0.6])
+@pytest.mark.parametrize("index, name", [(1, "changement"), (3, "assemblé")])
+def test_a_jump_lands_on_its_count_to_the_frame(choreography_of, beat, index, name):
+    c = choreography_of(["préparation", "changement", "sissonne fermée", "assemblé", "préparation"], beat=beat)
+    m = animate_with_contacts(c).motion
+    step = c.steps[index]
+    assert step.name == name
+    air = (lowest(m, "Left") > 0.01) & (lowest(m, "Right") > 0.01)
+    a, b = int(step.start * m.fps), int(step.end * m.fps) + 3
+    landing = a + int(np.flatnonzero(air[a:b])[-1]) + 1
+    assert landing == int(np.ceil(step.accent * m.fps - 1e-6))
+
+
+def test_a_turn_finishes_on_its_count(choreography_of):
+    from .measures import hips_yaw
+
+    c = choreography_of(["préparation", "pirouette en dehors", "préparation"], beat=0.5)
+    m = animate_with_contacts(c).motion
+    yaw = hips_yaw(m)
+    end = int(round(c.steps[1].end * m.fps))
+    assert abs(yaw[end] - yaw[-1]) < 1.0
+    assert abs(yaw[end - int(0.3 * m.fps)] - yaw[-1]) > 20.0  # still turning 0.3 s before
+
+
+def test_the_arms_breathe_through_a_held_position(choreography_of):
+    c = choreography_of(["préparation"], beat=1.5)
+    m = animate_with_contacts(c).motion
+    hand = m.positions()[:, m.skeleton.index("LeftHand")]
+    moving = np.linalg.norm(np.diff(hand, axis=0), axis=1) * m.fps > 0.005  # 5 mm/s
+    assert moving.mean() > 0.95
