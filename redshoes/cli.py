@@ -71,6 +71,9 @@ def _say_written(files: list[Path]) -> None:
     for f in files:
         click.echo(f"  {f.name:<20} {WHAT_EACH_FILE_IS.get(f.name, '')}")
     viewer = folder / "index.html"
+    if viewer not in files and folder / "dancer.bvh" in files:
+        click.echo("\nThe piece is long, so the motion was streamed to dancer.bvh; the GLB, the viewer and the video "
+                   "are made for pieces up to 20 minutes.")
     if viewer in files:
         click.echo(f"\nWatch her dance: open {viewer.resolve().as_uri()} in a web browser.")
 

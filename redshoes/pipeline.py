@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from redshoes import serial
@@ -33,6 +34,9 @@ GLB_IN_PLACE = "dancer-in-place.glb"
 REPORT = "report.json"
 VIDEO = "dancer.mp4"
 BUILTIN_SOURCE = "built-in"
+# Above this length the motion is made and written a chunk at a time (memory flat, whatever the length); the
+# files that hold the whole motion at once (motion.npz, the GLB, the viewer, the video) are written only below it.
+LONG_PIECE_SECONDS = 20 * 60.0
 _EXPORTS = (BVH, GLB, VIEWER, STEP_SHEET, STEP_SHEET_HTML, REPORT, VIDEO, BVH_IN_PLACE, GLB_IN_PLACE)
 
 OUTPUTS = (
@@ -234,10 +238,41 @@ def dance(source: Path | None, out_dir: Path, options: DanceOptions = DanceOptio
     progress = _Progress(options.progress)
     music = run_hear(source, folder, progress)
     choreography = run_compose(music, folder, options, progress)
+    before = [MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON]
+    if choreography.duration > LONG_PIECE_SECONDS:
+        written = run_long(choreography, music, folder, progress, title=title_for(source))
+        return [folder.path / name for name in (*before, *written, REPORT)]
     motion = run_animate(choreography, folder, options, progress)
     written = run_export(motion, choreography, music, folder, progress, title=title_for(source), options=options)
-    before = [MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON, MOTION_NPZ]
-    return [folder.path / name for name in (*before, *written, REPORT)]
+    return [folder.path / name for name in (*before, MOTION_NPZ, *written, REPORT)]
+
+
+def run_long(choreography: Choreography, music: MusicMap, folder: OutputFolder, progress: _Progress, *,
+             title: str) -> list[str]:
+    """A long piece: the BVH streamed chunk by chunk, and the step sheets."""
+    from redshoes.animate.stream import animate_stream, stream_frames, write_bvh_stream
+    from redshoes.export.step_sheet import write_step_sheet
+    from redshoes.export.step_sheet_html import write_step_sheet_html
+
+    started = time.perf_counter()
+    frames = stream_frames(choreography, fps=60.0)
+    chunk_seconds = 30.0
+    with progress.stage("animate", int(np.ceil(choreography.duration / chunk_seconds))) as step:
+        def chunks() -> Iterator[Motion]:
+            for k, chunk in enumerate(animate_stream(choreography, fps=60.0, chunk_seconds=chunk_seconds)):
+                yield chunk
+                step(f"{(k + 1) * chunk_seconds / 60:.0f} min")
+
+        write_bvh_stream(chunks(), folder.file(BVH), frames=frames)
+    seconds = time.perf_counter() - started
+    _report_update(folder, "animate", {"frames": frames, "fps": 60.0, "duration_s": choreography.duration,
+                                       "streamed": True, "seconds": seconds,
+                                       "times_real_time": choreography.duration / seconds})
+    write_step_sheet(choreography, music, folder.file(STEP_SHEET), title=title)
+    write_step_sheet_html(choreography, music, folder.file(STEP_SHEET_HTML), title=title)
+    _report_update(folder, "export", {"note": f"the piece is longer than {LONG_PIECE_SECONDS / 60:.0f} minutes: "
+                                      "the BVH was streamed; the GLB, viewer and video are made for shorter pieces"})
+    return [BVH, STEP_SHEET, STEP_SHEET_HTML]
 
 
 def _check_source(source: Path) -> None:
