@@ -43,6 +43,9 @@ _video = click.option("--video", is_flag=True, help="Also render dancer.mp4 (128
 _caption = click.option("--caption", is_flag=True, help="With --video: show each step's name in the video.")
 _in_place = click.option("--in-place", is_flag=True,
                          help="Also write dancer-in-place.bvh/.glb: the hips keep their height but not their travel.")
+_click_track = click.option("--click", "click_track", is_flag=True,
+                            help="Mix a click track into music.ogg: a high click on each downbeat, a low one on the "
+                                 "other counts.")
 _stage = click.option("--stage", "stage_size", default="10x8", show_default=True, metavar="WxD",
                       help="Stage width x depth in metres.")
 
@@ -58,11 +61,11 @@ def _parse_stage(text: str) -> Stage:
 
 
 def _options(seed: int, level: str, fps: str, quiet: bool, stage_size: str = "10x8", video: bool = False,
-             caption: bool = False, in_place: bool = False) -> DanceOptions:
+             caption: bool = False, in_place: bool = False, click_track: bool = False) -> DanceOptions:
     if caption and not video:
         raise OptionError("--caption goes with --video; add --video to render the video")
     return DanceOptions(seed=seed, level=level, fps=float(fps), stage=_parse_stage(stage_size), progress=not quiet,
-                        video=video, caption=caption, in_place=in_place)
+                        video=video, caption=caption, in_place=in_place, click=click_track)
 
 
 def _say_written(files: list[Path]) -> None:
@@ -96,13 +99,14 @@ def cli() -> None:
 @_video
 @_caption
 @_in_place
+@_click_track
 @_quiet
 def dance(music: Path | None, out_dir: Path, force: bool, seed: int, level: str, fps: str, stage_size: str,
-          video: bool, caption: bool, in_place: bool, quiet: bool) -> None:
+          video: bool, caption: bool, in_place: bool, click_track: bool, quiet: bool) -> None:
     """Dance to MUSIC (wav, flac, ogg, mp3; MIDI, MusicXML, kern); with no MUSIC, to the built-in piece."""
     from redshoes.pipeline import dance as run_dance
 
-    options = _options(seed, level, fps, quiet, stage_size, video, caption, in_place)
+    options = _options(seed, level, fps, quiet, stage_size, video, caption, in_place, click_track)
     files = run_dance(music, out_dir, options, force=force)
     _say_written(files)
 

@@ -57,6 +57,7 @@ class DanceOptions:
     video: bool = False
     caption: bool = False
     in_place: bool = False
+    click: bool = False
 
 
 class _Progress:
@@ -95,7 +96,7 @@ def _report_update(folder: OutputFolder, stage: str, figures: dict[str, Any]) ->
     serial.write_text_atomic(folder.file(REPORT), serial.dumps(ordered))
 
 
-def run_hear(source: Path | None, folder: OutputFolder, progress: _Progress) -> MusicMap:
+def run_hear(source: Path | None, folder: OutputFolder, progress: _Progress, *, click: bool = False) -> MusicMap:
     """Hear the music (or the built-in piece when no source), save music.json, music.ogg and music.png."""
     from redshoes.hear.audio import write_audio_ogg
     from redshoes.hear.plot import plot_music_map
@@ -114,6 +115,10 @@ def run_hear(source: Path | None, folder: OutputFolder, progress: _Progress) -> 
             music, audio = hear_file(Path(source))
             step(Path(source).name)
         music = _with_audio_name(music, MUSIC_AUDIO)
+        if click:
+            from redshoes.hear import mix_click
+
+            audio = mix_click(audio, music)
         serial.save(music, folder.file(MUSIC_JSON))
         step(MUSIC_JSON)
         write_audio_ogg(audio, folder.file(MUSIC_AUDIO))
@@ -236,7 +241,7 @@ def dance(source: Path | None, out_dir: Path, options: DanceOptions = DanceOptio
         _check_source(Path(source))
     folder = OutputFolder(out_dir, planned=OUTPUTS, force=force)
     progress = _Progress(options.progress)
-    music = run_hear(source, folder, progress)
+    music = run_hear(source, folder, progress, click=options.click)
     choreography = run_compose(music, folder, options, progress)
     before = [MUSIC_JSON, MUSIC_AUDIO, MUSIC_PLOT, CHOREOGRAPHY_JSON]
     if choreography.duration > LONG_PIECE_SECONDS:

@@ -72,7 +72,7 @@ def _open(path: Path) -> sf.SoundFile:
     except (sf.LibsndfileError, RuntimeError, TypeError) as error:
         raise InputError(
             f"{path}: cannot read it as audio (not a sound format Red Shoes knows, or damaged); "
-            "give a wav, flac, ogg or mp3 file"
+            "give a wav, flac, ogg or mp3 file (or a score: .mid, .musicxml, .mxl, .krn)"
         ) from error
 
 
@@ -90,7 +90,7 @@ def load_audio(path: Path) -> Audio:
                 f"{MAX_SECONDS / 3600:.0f} hours, cut it shorter"
             )
         resampler = _BlockResampler(rate)
-        pieces: list[np.ndarray] = []
+        output = _Output(int(frames * SAMPLE_RATE / rate) + 16 if frames > 0 else 0)
         block = int(BLOCK_SECONDS * rate)
         total = 0.0
         try:
@@ -100,7 +100,7 @@ def load_audio(path: Path) -> Audio:
                 if len(data) == 0:
                     break
                 mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-                pieces.append(resampler.push(mono))
+                output.add(resampler.push(mono))
                 total += len(data) / rate
                 if total > MAX_SECONDS:
                     raise InputError(f"{path} is longer than {MAX_SECONDS / 3600:.0f} hours; cut it shorter")
@@ -108,8 +108,8 @@ def load_audio(path: Path) -> Audio:
                     break
         except sf.LibsndfileError as error:
             raise InputError(f"{path}: the audio is damaged ({error}); re-save it and try again") from error
-        pieces.append(resampler.finish())
-    samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        output.add(resampler.finish())
+    samples = output.samples()
     if len(samples) < MIN_SECONDS * SAMPLE_RATE:
         raise InputError(
             f"{path} is too short ({len(samples) / SAMPLE_RATE:.1f} s); "
@@ -117,6 +117,29 @@ def load_audio(path: Path) -> Audio:
         )
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, sample_rate=SAMPLE_RATE)
+
+
+class _Output:
+    """Decoded samples written into one array sized from the file's length, so a long file is held once."""
+
+    def __init__(self, expected: int) -> None:
+        self.buffer = np.zeros(expected, np.float32)
+        self.used = 0
+        self.extra: list[np.ndarray] = []
+
+    def add(self, piece: np.ndarray) -> None:
+        """Append a block of samples (beyond the expected length, kept aside)."""
+        room = max(0, min(len(piece), len(self.buffer) - self.used)) if not self.extra else 0
+        self.buffer[self.used : self.used + room] = piece[:room]
+        self.used += room
+        if room < len(piece):
+            self.extra.append(piece[room:])
+
+    def samples(self) -> np.ndarray:
+        """All samples in order."""
+        if not self.extra:
+            return self.buffer[: self.used]
+        return np.concatenate([self.buffer[: self.used], *self.extra])
 
 
 class _BlockResampler:

@@ -1,10 +1,13 @@
 """Tempo and beat tracking: the counted beat a dancer counts, from the onset strength.
 
-Local tempo: a windowed autocorrelation of the onset strength, scored at each candidate beat period together
-with its bar-level multiples and its subdivisions (a beat that groups well into bars and splits well into
-eighths is the counted beat), smoothed over time by a Viterbi path so the tempo may drift or change between
-sections. Beats: dynamic programming in the manner of Ellis (2007), "Beat tracking by dynamic programming",
-with the local period in place of one global period.
+Local tempo: a windowed autocorrelation of the onset strength (with the bass onsets; see `track_beats`),
+scored at each candidate beat period together with its bar-level multiples and its subdivisions (a beat that
+groups well into bars and splits well into eighths is the counted beat), smoothed over time by a Viterbi path
+so the tempo may drift or change between sections. Beats: dynamic programming in the manner of Ellis (2007),
+"Beat tracking by dynamic programming", with the local period in place of one global period; then a second
+pass whose local period is measured from the first pass's own beats (a running median of their intervals),
+which follows a pianist's rubato better than the autocorrelation (a polonaise's long first beat pulls the
+autocorrelation toward its short beats).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ SUB_WEIGHT = 0.1
 OFF_GRID_WEIGHT = 0.6  # periodicity at 1.5 beats says the candidate is two beats of a triple bar
 BASS_PLACING = 1.0  # weight of the bass onsets when placing beats
 JUMP_COST = 8.0  # per octave of tempo change between tempo steps (log-score units)
+SAME_OCTAVE = 0.3  # octaves: a period with the bass this close to the full band's alone keeps its octave
+FOLLOW_BEATS = 16  # beats over which the tracked beats' own intervals give the local period (second pass)
 SWITCH_COST = 1.0  # for any change larger than a drift (a new tempo)
 
 
@@ -125,23 +130,50 @@ def _refine(scores: np.ndarray, lags: np.ndarray, path: np.ndarray) -> np.ndarra
 
 
 def track_beats(
-    onset: np.ndarray, hop: float, *, bass: np.ndarray | None = None, tightness: float = 150.0
+    onset: np.ndarray,
+    hop: float,
+    *,
+    bass: np.ndarray | None = None,
+    tightness: float = 150.0,
+    percussive: bool = False,
 ) -> BeatTrack:
     """Beat times from onset strength: local periods, then the best-scoring beat sequence (Ellis DP).
 
-    `bass` (optional, same frames as `onset`): low-band onsets, which also place the beats (not the tempo):
-    the bass marks the beat where a melody's ornaments or bowing noise come early.
+    `bass` (optional, same frames as `onset`): low-band onsets. They place the beats with the full-band onsets
+    (the bass marks the beat where a melody's ornaments or off-beat strings come early or late), and they
+    steady the tempo: with them the local period holds where the full band's rhythm hides it (a Haydn minuet's
+    off-beat viola). But a piano's bass may run in eighths, so the full band alone chooses the tempo octave,
+    except in `percussive` music (drums), where a soft snare must not halve the tempo the kick and snare mark.
     """
     strength = normalise_onset(onset, hop)
-    scores, lags = local_salience(strength, hop)
-    periods_per_window = period_path(scores, lags)
+    placing = strength if bass is None else strength + BASS_PLACING * normalise_onset(bass, hop)
+    periods_per_window = period_path(*local_salience(placing, hop))
+    if not percussive and bass is not None:
+        alone = period_path(*local_salience(strength, hop))
+        same_octave = np.abs(np.log2(periods_per_window / alone)) < SAME_OCTAVE
+        periods_per_window = np.where(same_octave, periods_per_window, alone)
     step = int(STEP / hop)
     frame_period = np.interp(
         np.arange(len(strength)), np.arange(len(periods_per_window)) * step, periods_per_window
     )
-    placing = strength if bass is None else strength + BASS_PLACING * normalise_onset(bass, hop)
     beats = _dynamic_programme(placing, frame_period, tightness)
+    beats = _dynamic_programme(placing, _followed_period(beats, len(strength), frame_period), tightness)
     return BeatTrack(beats=beats * hop, periods=periods_per_window * hop, step=STEP)
+
+
+def _followed_period(beats: np.ndarray, n: int, fallback: np.ndarray) -> np.ndarray:
+    """The local beat period (frames) measured from the tracked beats themselves: a running median of their
+    intervals, which follows a pianist's rubato more closely than the autocorrelation window can."""
+    if len(beats) < FOLLOW_BEATS + 2:
+        return fallback
+    intervals = np.diff(beats)
+    half = FOLLOW_BEATS // 2
+    padded = np.pad(intervals, half, mode="edge")
+    local = np.median(np.lib.stride_tricks.sliding_window_view(padded, FOLLOW_BEATS + 1), axis=1)
+    centres = (beats[:-1] + beats[1:]) / 2
+    followed = np.interp(np.arange(n), centres, local)
+    # keep to the tempo octave the autocorrelation found: a slip of the beats must not halve or double it
+    return np.clip(followed, 0.8 * fallback, 1.25 * fallback)
 
 
 def _dynamic_programme(strength: np.ndarray, period: np.ndarray, tightness: float) -> np.ndarray:

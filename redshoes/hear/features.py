@@ -18,6 +18,7 @@ HOP = 256
 N_MELS = 64
 BASS_HZ = 220.0
 BLOCK_FRAMES = 1024
+FLATNESS_FROM_BIN = 20  # above 215 Hz, where a kick drum's or a bass note's tone would not dominate
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,7 +26,8 @@ class Features:
     """Per-frame features; frame k is centred at k * hop seconds.
 
     onset (n,): log-mel spectral flux; bass (n,): flux below 220 Hz; chroma (n, 12): pitch-class energy,
-    each row summing to 1 or 0; rms (n,): root-mean-square amplitude (linear); mfcc (n, 13).
+    each row summing to 1 or 0; rms (n,): root-mean-square amplitude (linear); mfcc (n, 13);
+    flatness (n,): spectral flatness above 215 Hz (0 = tonal, 1 = noise; drums are noisy).
     """
 
     hop: float
@@ -34,6 +36,7 @@ class Features:
     chroma: np.ndarray
     rms: np.ndarray
     mfcc: np.ndarray
+    flatness: np.ndarray
 
     def time_to_frame(self, time: float | np.ndarray) -> np.ndarray:
         """Nearest frame index (clipped to the signal)."""
@@ -49,21 +52,18 @@ def compute_features(audio: Audio) -> Features:
     chroma_fb[:, : int(55.0 * N_FFT / sr)] = 0.0
     dct = _dct_matrix(13, N_MELS)
     bass_bins = int(BASS_HZ * N_FFT / sr) + 1
-    padded = np.pad(audio.samples, (N_FFT // 2, N_FFT // 2))
     n_frames = 1 + len(audio.samples) // HOP
     onset = np.zeros(n_frames, np.float32)
     bass = np.zeros(n_frames, np.float32)
     rms = np.zeros(n_frames, np.float32)
     chroma = np.zeros((n_frames, 12), np.float32)
     mfcc = np.zeros((n_frames, 13), np.float32)
+    flatness = np.zeros(n_frames, np.float32)
     prev_mel: np.ndarray | None = None
     prev_bass: np.ndarray | None = None
     for first in range(0, n_frames, BLOCK_FRAMES):
         count = min(BLOCK_FRAMES, n_frames - first)
-        start = first * HOP
-        chunk = padded[start : start + (count - 1) * HOP + N_FFT]
-        if len(chunk) < (count - 1) * HOP + N_FFT:
-            chunk = np.pad(chunk, (0, (count - 1) * HOP + N_FFT - len(chunk)))
+        chunk = _chunk(audio.samples, first * HOP - N_FFT // 2, (count - 1) * HOP + N_FFT)
         frames = np.lib.stride_tricks.sliding_window_view(chunk, N_FFT)[::HOP][:count]
         spectrum = np.abs(np.fft.rfft(frames * window, axis=1)).astype(np.float32)
         power = spectrum**2
@@ -76,8 +76,21 @@ def compute_features(audio: Audio) -> Features:
         c = power @ chroma_fb.T
         total = c.sum(axis=1, keepdims=True)
         chroma[first : first + count] = np.where(total > 1e-8, c / np.maximum(total, 1e-8), 0.0)
-        mfcc[first : first + count] = np.log(1e-6 + power @ mel.T) @ dct.T
-    return Features(hop=HOP / sr, onset=onset, bass=bass, chroma=chroma, rms=rms, mfcc=mfcc)
+        mel_power = power @ mel.T
+        log_power = np.log(1e-6 + mel_power)
+        mfcc[first : first + count] = log_power @ dct.T
+        upper = power[:, FLATNESS_FROM_BIN:]
+        flatness[first : first + count] = np.exp(np.log(upper + 1e-10).mean(axis=1)) / (upper.mean(axis=1) + 1e-10)
+    return Features(hop=HOP / sr, onset=onset, bass=bass, chroma=chroma, rms=rms, mfcc=mfcc, flatness=flatness)
+
+
+def _chunk(samples: np.ndarray, start: int, length: int) -> np.ndarray:
+    """samples[start : start + length], zero beyond either end (centred frames without a padded copy)."""
+    a, b = max(0, start), min(len(samples), start + length)
+    piece = samples[a:b]
+    if a - start == 0 and len(piece) == length:
+        return piece
+    return np.pad(piece, (a - start, length - len(piece) - (a - start)))
 
 
 def _flux(log_spec: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
@@ -93,3 +106,20 @@ def _dct_matrix(n_out: int, n_in: int) -> np.ndarray:
     basis = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2.0 / n_in)
     basis[0] /= np.sqrt(2.0)
     return basis.astype(np.float32)
+
+
+def timbre_variation(features: Features) -> float:
+    """Mean spread over time of the first cepstral coefficients: near 0.5 for steady noise, above 2 for music."""
+    loud = features.rms > 0.01 * (features.rms.max() + 1e-12)
+    if loud.sum() < 2:
+        return 0.0
+    return float(np.mean(np.std(features.mfcc[loud, 1:6], axis=0)))
+
+
+def percussiveness(features: Features) -> float:
+    """Median spectral flatness at the strongest onsets: drums hit with noise (0.03-0.14), a piano or strings
+    with tones (below 0.01)."""
+    if len(features.onset) < 10:
+        return 0.0
+    strong = features.onset >= np.percentile(features.onset, 90)
+    return float(np.median(features.flatness[strong]))

@@ -65,21 +65,24 @@ def _local_z(x: np.ndarray, width: int) -> np.ndarray:
     return np.clip((x - mean) / spread, -3.0, 3.0)
 
 
-def infer_meter(features: Features, beats: np.ndarray) -> Meter:
-    """Group beats into bars by Viterbi over (beats per bar, position) states."""
+def infer_meter(features: Features, beats: np.ndarray, *, groupings: tuple[int, ...] = BEATS_PER_BAR) -> Meter:
+    """Group beats into bars by Viterbi over (beats per bar, position) states; `groupings`: the bar lengths
+    allowed (music with a drum kit is counted in 4 or 3: its kick-snare-kick-snare is one bar of 4/4)."""
     n = len(beats)
     if n == 0:
         empty = np.zeros(0, dtype=int)
         return Meter(empty, empty, np.zeros(0, dtype=bool))
     strength = _local_z(downbeat_strength(features, beats), LOCAL_BEATS)
-    position, per_bar = _viterbi(strength, CHANGE_COST)
+    position, per_bar = _viterbi(strength, CHANGE_COST, groupings)
     return Meter(position=position, beats_per_bar=per_bar, compound=_compound(features, beats, per_bar))
 
 
-def _viterbi(strength: np.ndarray, change_cost: float) -> tuple[np.ndarray, np.ndarray]:
+def _viterbi(
+    strength: np.ndarray, change_cost: float, groupings: tuple[int, ...] = BEATS_PER_BAR
+) -> tuple[np.ndarray, np.ndarray]:
     """Best (position in bar, beats per bar) per beat for templated downbeat strengths."""
     n = len(strength)
-    states = [(m, p) for m in BEATS_PER_BAR for p in range(m)]
+    states = [(m, p) for m in groupings for p in range(m)]
     k = len(states)
     expected = np.array([TEMPLATES[m][p] for (m, p) in states])
     emission = -0.5 * (strength[:, None] - expected[None, :]) ** 2

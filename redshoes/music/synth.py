@@ -10,6 +10,7 @@ from redshoes.hear.audio import SAMPLE_RATE, Audio
 
 PARTIALS = 8
 RELEASE = 0.12  # seconds of damping after a note is let go
+AUDIBLE_NEPERS = 6.9  # a partial is computed until it has decayed by this much (-60 dB)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,10 @@ def piano_tone(pitch: int, duration: float, velocity: float, sample_rate: int = 
         if freq > 0.45 * sample_rate:
             break
         amplitude = (velocity**0.5 if k > 2 else 1.0) / k**1.4
-        tone += amplitude * np.exp(-t * decay_base * (1 + 0.6 * (k - 1))) * np.sin(2 * np.pi * freq * t)
+        rate = decay_base * (1 + 0.6 * (k - 1))
+        audible = min(length, int(AUDIBLE_NEPERS / rate * sample_rate) + 1)  # below -60 dB adds nothing
+        tk = t[:audible]
+        tone[:audible] += amplitude * np.exp(-tk * rate) * np.sin(2 * np.pi * freq * tk)
     attack = np.minimum(1.0, t / 0.004)
     release = np.clip((duration + RELEASE - t) / RELEASE, 0.0, 1.0)
     return (velocity * tone * attack * release).astype(np.float32)
