@@ -32,13 +32,14 @@ from redshoes.music.builtin import builtin_music  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="length of music to render")
+    parser.add_argument("--preset", default=VideoOptions().preset, help="x264 preset (ultrafast … veryslow)")
     args = parser.parse_args()
     music, audio = builtin_music()
     ballet = compose(music, seed=0)
     motion = animate(ballet, fps=60.0)
     frames = int(args.seconds * motion.fps)
     clip = Motion(motion.fps, motion.skeleton, motion.root_positions[:frames], motion.rotations[:frames])
-    options = VideoOptions()
+    options = VideoOptions(preset=args.preset)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_audio_ogg(audio, folder / "music.ogg")

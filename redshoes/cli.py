@@ -293,6 +293,15 @@ def vocabulary(sheet_dir: Path | None, names: tuple[str, ...]) -> None:
         click.echo(f"{step.name:<24} {step.family:<14} {counts:>5} counts  {step.gloss}")
 
 
+def _add_live() -> None:
+    from redshoes.live.command import live
+
+    cli.add_command(live)
+
+
+_add_live()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command, turning Red Shoes' errors into one line and a non-zero exit."""
     try:

@@ -32,6 +32,7 @@ class VideoOptions:
     fps: int = FPS
     caption: bool = False
     samples: int = 0  # multisampling; 4 looks smoother but renders about 3× slower on the CPU
+    preset: str = "superfast"  # x264's speed/size trade-off; the CPU is shared with the renderer
     shadow_size: int = 1024
 
 
@@ -387,7 +388,7 @@ def write_video(motion: Motion, choreography: Choreography, audio_path: Path | N
     writer = imageio_ffmpeg.write_frames(
         str(tmp), (options.width, options.height), fps=options.fps, codec="libx264", pix_fmt_out="yuv420p",
         quality=None, bitrate=None, macro_block_size=16, ffmpeg_log_level="error",
-        output_params=["-preset", "veryfast", "-crf", "21", "-threads", "1", "-fflags", "+bitexact",
+        output_params=["-preset", options.preset, "-crf", "23", "-threads", "1", "-fflags", "+bitexact",
                        "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1", "-shortest"],
         audio_path=str(audio_path) if audio_path else None, audio_codec="aac" if audio_path else None,
     )

@@ -1,0 +1,57 @@
+"""The live page: one self-contained HTML text (three.js bundle, the ballerina as GLB, the live script)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from redshoes.animate.motion import Motion
+from redshoes.ballet.skeleton import ballerina
+from redshoes.export.glb import glb_bytes
+
+
+def _asset(package: str, *parts: str) -> str:
+    return resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
+
+
+def _script_safe(text: str) -> str:
+    """Text that cannot close the <script> element it is inlined in."""
+    return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+@lru_cache(maxsize=1)
+def rest_glb() -> bytes:
+    """The ballerina in her rest pose, as GLB (the page poses her joints frame by frame)."""
+    skeleton = ballerina()
+    root = np.zeros((2, 3))
+    root[:] = skeleton.offsets[int(np.flatnonzero(skeleton.parents < 0)[0])]
+    rotations = np.zeros((2, len(skeleton), 4))
+    rotations[..., 3] = 1.0
+    return glb_bytes(Motion(fps=30.0, skeleton=skeleton, root_positions=root, rotations=rotations))
+
+
+@lru_cache(maxsize=1)
+def _parts() -> tuple[str, str, str, str]:
+    return (_asset("redshoes.live.page", "live.html"), _asset("redshoes.live.page", "live.js"),
+            _asset("redshoes.export", "viewer", "three.bundle.js"), base64.b64encode(rest_glb()).decode("ascii"))
+
+
+def render_page(*, title: str, audio: bool) -> str:
+    """The page's HTML: `audio` says whether the server offers the music at /audio for the page to play."""
+    page, script, three, glb = _parts()
+    parts = {"{{TITLE}}": html.escape(title), "{{AUDIO}}": "true" if audio else "false", "{{GLB}}": glb,
+             "{{THREE}}": _script_safe(three), "{{SCRIPT}}": _script_safe(script)}
+    out, pos = [], 0
+    while True:  # one pass, so that no inlined text is searched for placeholders again
+        start = page.find("{{", pos)
+        if start < 0:
+            out.append(page[pos:])
+            break
+        end = page.index("}}", start) + 2
+        out += [page[pos:start], parts[page[start:end]]]
+        pos = end
+    return "".join(out)
