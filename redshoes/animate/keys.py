@@ -126,7 +126,12 @@ def resolve_key(key: KeyPose, pos: Positions) -> BodyKey:
         lift[i] = limbs.contact_lift(foot, toe)[0]
 
     support_idx = [i for i in range(2) if planted[i]]
-    if support_idx:
+    if len(support_idx) == 2 and pitch.min() >= 20:
+        # on both feet on demi-pointe or pointe the hips stand over the middle of the ankles: both legs reach
+        # their feet straight (over the balls, the front knee would have to bend)
+        mid = [ankle[i] for i in support_idx]
+        offset = np.mean(mid, axis=0)
+    elif support_idx:
         mid = [(ball[i] + ankle[i]) / 2 if pitch[i] < 20 else ball[i] for i in support_idx]
         offset = np.mean(mid, axis=0)
     else:

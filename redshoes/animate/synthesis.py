@@ -34,6 +34,7 @@ SWING_LIFT = 0.14  # m of lift per m/s of foot speed above the brush speed
 SWING_MAX = 0.09  # the highest a swinging foot is lifted, metres (a low dégagé)
 SWING_RAMP_S = 0.1  # a foot leaves the floor and sets down on it over this long, seconds
 SWING_SIGMA_S = 0.06  # the swing arc starts a little before the foot moves and lands a little after
+TOUCH_S = 0.12  # a foot touching down at a key takes its full weight over this long either side, seconds
 BALANCE_MAX = 0.1  # m: the most the hips shift to bring the centre of mass over the feet
 BALANCE_SIGMA_S = 0.06  # how softly they shift, seconds
 FOLLOW_DEG = 7.0  # how far the arms carry on down after a landing, degrees
@@ -272,6 +273,7 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     # leave the floor stays put while the step begins; a foot about to land reaches for its place.
     weight = np.zeros((2, frames))
     pinned = np.zeros((2, frames), dtype=bool)
+    core = np.zeros((2, frames), dtype=bool)  # within a frame of a key where the foot is down
     ankle_target = np.zeros((2, frames, 3))
     foot_world: list[np.ndarray] = []
     toe_local: list[np.ndarray] = []
@@ -298,14 +300,21 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         pinned[i] = full & ~airborne
         soft = np.clip(_gauss(w, WEIGHT_SIGMA_S, fps), 0.0, 1.0)
         # a landing foot is fully down at the landing itself, on the count
-        weight[i] = np.where(pinned[i], 1.0, np.where(land, np.maximum(w, soft), soft))
+        soft = np.where(land, np.maximum(w, soft), soft)
+        # a foot that touches down at a key and leaves again bears its full weight there (a quick weight change
+        # on demi-pointe passes through both feet with straight knees), softly reached either side of it
+        stays = np.append(on_k & on_k1 & ~moves, True)  # from this key on the foot stays where it is
+        down = _touch_weight(kt[planted[:, i] & ~glide & ~stays], t, fps)
+        core[i] = (down >= 1.0) & ~airborne
+        touch = np.maximum(soft, down)
+        weight[i] = np.where(pinned[i], 1.0, np.where(airborne & ~land, soft, touch))
         anchor = np.where(land[:, None], balls[np.minimum(seg + 1, n_keys - 1), i], balls[seg, i])
         anchors[i] = anchor
         ball = quat.apply(foot, limbs.BALL)
         ankle_target[i, :, 0] = anchor[:, 0] - ball[:, 0]
         ankle_target[i, :, 2] = anchor[:, 1] - ball[:, 2]
         ankle_target[i, :, 1] = _contact_lift(foot, toe)
-    _balance(root, quats, pinned, ankle_target, anchors, airborne, fps)
+    _balance(root, quats, pinned | core, ankle_target, anchors, airborne, fps)
     # The hips come down far enough for every pinned leg to reach its foot, softly on landing.
     reach = limbs.THIGH + limbs.SHIN - 2e-5
     ceiling = np.full(frames, np.inf)
@@ -316,7 +325,9 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         highest = ankle_target[i, :, 1] + np.sqrt(np.maximum(reach**2 - dxz2, 1e-4)) + (root[:, 1] - hip[:, 1])
         bearing_now = pinned[i] | ((weight[i] > 0.999) & ~airborne)
         ceiling = np.where(bearing_now, np.minimum(ceiling, highest), ceiling)
-    root[:, 1] = _speed_limited_below(np.minimum(root[:, 1], ceiling), HIPS_SPEED / fps)
+    root[:, 1] = _land_then_sink(np.minimum(root[:, 1], ceiling), ceiling, airborne, HIPS_SPEED / fps)
+    _come_down_with_the_hips(ankle_target, root, airborne)
+    held = pinned | ((weight > 0.999) & ~airborne)  # feet on the floor at full weight: no filter moves them
     for i, side in enumerate(SIDES):
         m = weight[i] > 0.0
         if not m.any():
@@ -327,13 +338,64 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         _set_leg(quats, m, side, hips[m], hip, ankle_target[i, m], pole, foot_world[i][m], toe_local[i][m])
         _blend(quats, m, LEG[side], free, weight[i, m])
     _flutter(quats, track, seg, u, t, turn)
-    _soften_fast_joints(quats, pinned, fps)
+    _soften_fast_joints(quats, held, fps)
     bearing = (planted[:-1] & planted[1:])[seg].T  # (2, frames): on the floor, pinned or gliding
-    floor = _swing_floor(_legs_fk(root, quats)[0], pinned, bearing, fps)
-    _lift_feet_off_floor(quats, root, hips, pinned, bearing, floor, 2)
-    _limit_knee_speed(quats, pinned, fps)
-    _lift_feet_off_floor(quats, root, hips, pinned, bearing, np.zeros_like(floor), 1)
+    floor = _swing_floor(_legs_fk(root, quats)[0], held, bearing, fps)
+    _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, floor, 2)
+    _limit_knee_speed(quats, pinned | core, fps)
+    _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1)
     return root, quats, pinned.T.copy()
+
+
+def _touch_weight(times: np.ndarray, t: np.ndarray, fps: float) -> np.ndarray:
+    """1 within a frame of each of `times` (the keys where a foot is down), falling smoothly to 0 over
+    `TOUCH_S` either side, (frames,)."""
+    if not len(times):
+        return np.zeros(len(t))
+    k = np.clip(np.searchsorted(times, t), 1, len(times) - 1) if len(times) > 1 else np.zeros(len(t), dtype=int)
+    d = np.abs(t - times[k])
+    if len(times) > 1:
+        d = np.minimum(d, np.abs(t - times[k - 1]))
+    return _smooth(1.0 - (d - 1.0 / fps) / TOUCH_S)
+
+
+def _come_down_with_the_hips(ankle: np.ndarray, root: np.ndarray, airborne: np.ndarray) -> None:
+    """In the air a foot reaching for its landing keeps its height under the hips: it touches the floor as
+    the hips end their fall, not frames before (ankle targets (2, frames, 3) raised in place)."""
+    if not airborne.any():
+        return
+    frames = len(root)
+    idx = np.arange(frames)
+    after = np.where(~airborne, idx, frames)
+    landing = np.minimum.accumulate(after[::-1])[::-1]  # the first frame on the ground from here on
+    landing = np.minimum(landing, frames - 1)
+    rise = np.where(airborne, np.maximum(root[:, 1] - root[landing, 1], 0.0), 0.0)
+    ankle[:, :, 1] += rise[None, :]
+
+
+def _land_then_sink(y: np.ndarray, ceiling: np.ndarray, airborne: np.ndarray, step: float) -> np.ndarray:
+    """The hips' height: `_speed_limited_below` on the ground, ballistic in the air (the push of the take-off
+    rising into it at most `step` a frame); after a landing the hips sink into the plié at most `step` a frame
+    from where the flight left them: the fall ends on the floor, a frame or two after the plié's key, instead
+    of beginning in the air before the foot touches."""
+    out = _speed_limited_below(y, step)
+    if not airborne.any():
+        return out
+    out = np.where(airborne, y, out)
+    for f in np.flatnonzero(~airborne[:-1] & airborne[1:]) + 1:  # take-offs: the push goes on into the air
+        for g in range(int(f), len(out)):
+            if not airborne[g] or out[g - 1] + step >= out[g]:
+                break
+            out[g] = out[g - 1] + step
+    for f in np.flatnonzero(airborne[:-1] & ~airborne[1:]) + 1:
+        for g in range(int(f), min(int(f) + 40, len(out))):
+            if airborne[g]:
+                break
+            fall = min(max(out[g], out[g - 1] - step), ceiling[g])
+            if fall <= out[g]:
+                break
+            out[g] = fall
+    return out
 
 
 def _speed_limited_below(y: np.ndarray, step: float) -> np.ndarray:

@@ -98,7 +98,7 @@ def _key_times(
         else:
             tb = times[b]
             ta = tb - air
-        lo = max(times[a - 1] + max(0.04 * dur, 0.08), step.start + 0.18) if a > 0 else step.start
+        lo = max(times[a - 1] + max(0.04 * dur, 0.06), step.start + 0.1) if a > 0 else step.start
         hi = times[b + 1] - 0.02 * dur if b + 1 < len(poses) else step.end
         ta, tb = max(ta, lo), min(tb, hi)
         if tb - ta < air:

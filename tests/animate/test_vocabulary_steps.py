@@ -20,20 +20,7 @@ NAMES = [s.name for s in STEPS]
 
 # What the animation does not yet do right, measured, by check: each is a correction still to make (see the
 # report); they run, and turn green when fixed.
-KNOWN: dict[str, tuple[str, set[str]]] = {
-    "jump": (
-        "one-foot landings: the landing foot reaches the floor 3-4 frames before the hips end their fall",
-        {"petit jeté", "temps levé"},
-    ),
-    "travel": (
-        "pas de bourrée: its footwork travels about 0.4 m toward the supporting side whatever the path says",
-        {"pas de bourrée"},
-    ),
-    "knee": (
-        "quick weight changes on demi-pointe: the standing knee bends 10-55° at a key that asks for it straight",
-        {"pas de bourrée", "balancé", "pas couru", "pas de valse"},
-    ),
-}
+KNOWN: dict[str, tuple[str, set[str]]] = {}
 
 
 def each(check: str, names: list[str] | None = None) -> list:
