@@ -29,7 +29,7 @@ from redshoes.compose.measure import (  # noqa: E402
 from redshoes.hear.music_map import MusicMap  # noqa: E402
 from tests.compose.conftest import make_map, material_pieces  # noqa: E402
 
-RUNS = 3
+RUNS = 5
 HEADER = ("piece", "min", "steps", "aligned %", "accents %", "distinct/min", "longest run", "links %",
           "form", "stage %", "violations", "seconds")
 

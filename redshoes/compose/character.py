@@ -281,3 +281,77 @@ def moment_scores(step: StepDef, counts: int, first: int, length: int, arrays: C
     if cadence:
         score += np.where(moments.phrase_end[tails], cadence, 0.0)
     return score
+
+
+def _cadence(step: StepDef) -> float:
+    if step.family == "pose":
+        return 1.8
+    if step.family in ("adagio", "turn", "grand allegro"):
+        return 1.0
+    if step.jump > 0.0 and step.accent >= 0.99 and step.family != "link":
+        return 0.6
+    if step.family == "link":
+        return -0.5
+    return 0.0
+
+
+def _climax_bonus(step: StepDef) -> float:
+    if step.jump >= 0.35 or step.turn >= 1.0:
+        return 1.0
+    if step.jump > 0.0:
+        return 0.5
+    return -0.3 if step.family == "link" else 0.0
+
+
+def placement_table(cands: Sequence[tuple[StepDef, int]], first: int, length: int, arrays: CountArrays,
+                    accents: np.ndarray, moments: Moments, sustained_sums: np.ndarray | None = None) -> np.ndarray:
+    """`placement_scores` + `moment_scores` of every candidate at once, shape (len(cands), length); 0 where the
+    step would run past the phrase. Element for element the same arithmetic, so the same floats, done in one pass.
+
+    `sustained_sums`: the cumulative sums of `moments.sustained` with a leading 0, to spare them for every phrase.
+    """
+    table = np.zeros((len(cands), length))
+    if not cands or length <= 0:
+        return table
+    counts = np.asarray([c for _, c in cands], dtype=np.int64)[:, None]
+    valid = np.arange(length)[None, :] <= length - counts  # (C, L)
+    heads = np.broadcast_to(np.arange(first, first + length)[None, :], valid.shape)
+    tails = np.where(valid, heads + counts - 1, heads)
+    start = arrays.start[heads]
+    accent = np.asarray([s.accent for s, _ in cands])[:, None]
+    instant = start + accent * (arrays.end[tails] - start)
+    score = np.zeros(valid.shape)
+    if len(accents):
+        i = np.clip(np.searchsorted(accents, instant), 1, len(accents) - 1) if len(accents) > 1 else np.zeros(
+            valid.shape, dtype=np.int64)
+        near = np.abs(accents[i] - instant)
+        if len(accents) > 1:
+            near = np.minimum(near, np.abs(accents[i - 1] - instant))
+        t0, t1 = arrays.start[first], arrays.end[first + length - 1]
+        a0, a1 = np.searchsorted(accents, [t0 - 1e-6, t1 - 1e-6])
+        density = min(1.0, float(a1 - a0) / max(1, length))
+        hits = []
+        for step, _ in cands:
+            hit = 1.2 + (0.6 if step.jump > 0.0 or step.turn > 0.0 else 0.0)
+            hit *= 1.0 - 0.7 * density
+            hits.append(hit)
+        score += np.where(near <= ACCENT_WINDOW + 1e-9, np.asarray(hits)[:, None], 0.0)
+    on_one = arrays.number[heads] == 1
+    score += np.where(on_one & (arrays.bar_counts[heads] == counts), 0.6, 0.0)
+    bar_seconds = (arrays.end[heads] - arrays.start[heads]) * arrays.bar_counts[heads]
+    cost = 0.4 * np.maximum(1.0, bar_seconds / 1.2)
+    score -= np.where((counts > 1) & ~on_one & (arrays.bar[tails] != arrays.bar[heads]), cost, 0.0)
+
+    moment = np.zeros(valid.shape)
+    if moments.sustained.any():
+        csum = sustained_sums if sustained_sums is not None else np.concatenate(
+            [[0.0], np.cumsum(moments.sustained)])
+        share = (csum[tails + 1] - csum[heads]) / counts
+        held = np.asarray([_held(s) for s, _ in cands])[:, None]
+        jumps = np.asarray([s.jump > 0.0 for s, _ in cands])[:, None]
+        moment = np.where(held, moment + 1.5 * share, np.where(jumps, moment - 1.0 * share, moment))
+    bonus = np.asarray([_climax_bonus(s) for s, _ in cands])[:, None]
+    moment += np.where(moments.climax[heads], bonus, 0.0)
+    cadence = np.asarray([_cadence(s) for s, _ in cands])[:, None]
+    moment += np.where(moments.phrase_end[tails], cadence, 0.0)
+    return np.where(valid, score + moment, 0.0)

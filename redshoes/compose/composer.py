@@ -28,10 +28,9 @@ from redshoes.compose.character import (
     Moments,
     climax_phrase,
     count_arrays,
-    moment_scores,
     musical_moments,
     phrase_character,
-    placement_scores,
+    placement_table,
     step_fit,
 )
 from redshoes.compose.choreography import Choreography, Stage, StagePoint, Step
@@ -100,16 +99,32 @@ def _candidates(vocab: tuple[StepDef, ...], meter: str, length: int, first: Step
     return out
 
 
+_FITS: dict[Character, dict[int, tuple[StepDef, float]]] = {}
+
+
+def _fit(step: StepDef, ch: Character) -> float:
+    """`step_fit`, remembered: the phrases of a long piece share a few characters (its sections return)."""
+    by_step = _FITS.get(ch)
+    if by_step is None:
+        if len(_FITS) > 4096:
+            _FITS.clear()
+        by_step = _FITS[ch] = {}
+    hit = by_step.get(id(step))
+    if hit is not None and hit[0] is step:
+        return hit[1]
+    fit = step_fit(step, ch)
+    by_step[id(step)] = (step, fit)
+    return fit
+
+
 def _score(cands: list[tuple[StepDef, int]], ch: Character, seg: Segment, arrays: CountArrays,
            accents: np.ndarray, jitter: np.ndarray, moments: Moments) -> np.ndarray:
     """Phrase scores of every candidate at every start count, shape (len(cands), seg.length)."""
-    scores = np.zeros((len(cands), seg.length))
-    for ci, (step, counts) in enumerate(cands):
-        fit = step_fit(step, ch) + jitter[ci] - (0.0 if ch.meter in step.meters else METER_PENALTY)
-        placed = placement_scores(step, counts, seg.first, seg.length, arrays, accents)
-        placed = placed + moment_scores(step, counts, seg.first, seg.length, arrays, moments)
-        scores[ci, : len(placed)] = fit + placed
-    return scores
+    fits = np.asarray([_fit(step, ch) + jitter[ci] - (0.0 if ch.meter in step.meters else METER_PENALTY)
+                       for ci, (step, _) in enumerate(cands)])
+    table = placement_table(cands, seg.first, seg.length, arrays, accents, moments)
+    valid = np.arange(seg.length)[None, :] <= seg.length - np.asarray([c for _, c in cands], dtype=np.int64)[:, None]
+    return np.where(valid, fits[:, None] + table, 0.0) if cands else np.zeros((0, seg.length))
 
 
 def _prune_candidates(cands: list[tuple[StepDef, int]], scores: np.ndarray, first: StepDef | None,
@@ -118,8 +133,9 @@ def _prune_candidates(cands: list[tuple[StepDef, int]], scores: np.ndarray, firs
     if not cands:
         return cands, scores
     best = float(scores.max())
+    row_best = scores.max(axis=1).tolist()
     keep = [ci for ci, (step, _) in enumerate(cands)
-            if step.family == "link" or step in (first, last) or float(scores[ci].max()) >= best - PRUNE]
+            if step.family == "link" or step is first or step is last or row_best[ci] >= best - PRUNE]
     return [cands[ci] for ci in keep], scores[keep]
 
 

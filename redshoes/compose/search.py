@@ -23,7 +23,10 @@ twice it; the stretch costs 1 a metre).
 from __future__ import annotations
 
 import math
+from bisect import insort
 from dataclasses import dataclass, replace
+from operator import itemgetter
+from typing import NamedTuple
 
 from redshoes.ballet.vocabulary import StepDef
 from redshoes.compose import grammar
@@ -211,8 +214,8 @@ def _prune(expansions: list[tuple]) -> list[_State]:
     """The best `BEAM` expansions ending on a count, made into states; one per (step, foot, run, place)."""
     kept: list[_State] = []
     seen: set[tuple[str, str, int, float, float]] = set()
-    for score, st, step, ci, o, facing, x1, z1, foot_next, run, fam in sorted(expansions, key=lambda e: -e[0]):
-        key = (step.name, foot_next, run, round(x1, 2), round(z1, 2))
+    for score, st, step, ci, o, facing, x1, z1, foot_next, run, fam, key in sorted(expansions, key=itemgetter(0),
+                                                                                  reverse=True):
         if key in seen:
             continue
         seen.add(key)
@@ -224,30 +227,113 @@ def _prune(expansions: list[tuple]) -> list[_State]:
     return kept
 
 
-def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float],
-                  *, relaxed: bool = False) -> list[Placed] | None:
-    """The best sequence of steps filling the phrase exactly, or None when the rules allow none."""
-    n = task.length
-    limits = bounds(stage)
-    limits = (limits[0] + 1e-9, limits[1] + 1e-9)
-    pending: list[list[tuple]] = [[] for _ in range(n + 1)]
-    beams: list[list[_State]] = [[] for _ in range(n + 1)]
-    beams[0].append(_State(0.0, entry.foot, entry.previous, entry.x, entry.z, entry.run, entry.recent, None))
-    mirrored = task.motif_foot is not None and task.motif_foot != entry.foot
-    info = []
+class _Row(NamedTuple):
+    """What the search needs of one candidate, worked out once per phrase (the fields in the order unpacked)."""
+
+    step: StepDef
+    counts: int
+    name: str
+    most: int  # the longest run of it allowed
+    repeat_cost: float  # variety lost per use among the recent steps
+    used: float  # variety lost for its share of the steps composed before
+    is_link: bool
+    still: dict[str, tuple[float, float]]  # foot -> (stage score, facing) of a step that does not travel
+    moves: dict[str, tuple[tuple[float, float, float, float], ...]]  # foot -> (facing, dx, dz, facing score)
+    cap: float  # metres toward the goal that count
+    family: str
+    prepared: bool  # needs a link or a pose before it
+    after: dict[str, str]  # foot -> working foot of the next step
+    repeating: bool
+    ceiling: dict[str, float]  # foot -> the most its stage score may be (best facing, the whole way to the goal)
+    variety_ceiling: float  # the most its variety score may be
+
+
+def _rows(task: Task, usage: dict[str, float]) -> list[_Row]:
+    rows = []
     for step, counts in task.candidates:
         still = {}
         if step.travel == 0.0:
             for foot in grammar.FEET:
                 f, _, _, base = max(_moves(step, foot), key=lambda r: r[3])
                 still[foot] = (base, f)
-        info.append((step, counts, step.name, grammar.max_run(step), grammar.is_repeating(step),
-                     1.5 * usage.get(step.name, 0.0), step.family == "link", still))
-    first, last, motif, goal, breaks = task.first, task.last, task.motif, task.goal, task.breaks
+        moves = {foot: _moves(step, foot) for foot in grammar.FEET}
+        used = 1.5 * usage.get(step.name, 0.0)
+        is_link, repeating = step.family == "link", grammar.is_repeating(step)
+        prepared = grammar.needs_preparation(step)
+        # the goal term is at most 2 × min(cap, travel): the dancer comes no nearer than the step travels
+        ceiling = {foot: max(r[3] for r in moves[foot]) + GOAL_WEIGHT * min(GOAL_CAP * counts, abs(step.travel))
+                   for foot in moves}
+        variety_ceiling = -used - LINK_COST if is_link else -used + LINK_COST if prepared else -used
+        rows.append(_Row(step, counts, step.name, grammar.max_run(step), 0.1 if repeating else 0.7, used, is_link,
+                         still, moves, GOAL_CAP * counts, step.family, prepared,
+                         {foot: grammar.foot_after(step, foot) for foot in grammar.FEET}, repeating, ceiling,
+                         variety_ceiling))
+    return rows
+
+
+def _allowed_at(task: Task, rows: list[_Row], o: int, onward: dict[str, bool], relaxed: bool) -> list[int]:
+    """The candidates that may start at count `o` whatever came before (length, phrase lines, first and last)."""
+    n, first, last, breaks = task.length, task.first, task.last, task.breaks
+    out = []
+    for ci, row in enumerate(rows):
+        step, end = row.step, o + row.counts
+        if end > n or (breaks and any(o < b < end for b in breaks)):
+            continue
+        if (o == 0 and first is not None and step is not first) or (last is not None and (step is last) != (end == n)):
+            continue
+        if not relaxed and (end < n or (last is None and task.exit is None)) and not onward[row.name]:
+            continue  # a dead end: nothing could follow it, here or in the next phrase
+        out.append(ci)
+    return out
+
+
+def _ceilings(rows: list[_Row], allowed: list[int], o: int, n: int, foot: str, scores_here: list[float],
+              motif_here: tuple[str, int, float] | None, end_foot: str | None) -> dict[int, float]:
+    """The most each allowed candidate could add at count `o` to a state on `foot` (inf where the motif asks it)."""
+    out = {}
+    for ci in allowed:
+        r = rows[ci]
+        if motif_here is not None and motif_here[0] == r.name and motif_here[1] == r.counts:
+            out[ci] = math.inf
+            continue
+        top = scores_here[ci] + (r.still[foot][0] if r.still else r.ceiling[foot]) + r.variety_ceiling
+        if o + r.counts == n and end_foot is not None:
+            top += END_FOOT_BONUS
+        out[ci] = top + 1e-6
+    return out
+
+
+def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float],
+                  *, relaxed: bool = False) -> list[Placed] | None:
+    """The best sequence of steps filling the phrase exactly, or None when the rules allow none.
+
+    Exact pruning, same result as building every expansion: an expansion whose score cannot reach the lowest of
+    the `BEAM` best distinct beam keys already at its count is never built (it could never enter that beam).
+    """
+    n = task.length
+    limits = bounds(stage)
+    limits = (limits[0] + 1e-9, limits[1] + 1e-9)
+    lx, lz = limits
+    pending: list[list[tuple]] = [[] for _ in range(n + 1)]
+    beams: list[list[_State]] = [[] for _ in range(n + 1)]
+    beams[0].append(_State(0.0, entry.foot, entry.previous, entry.x, entry.z, entry.run, entry.recent, None))
+    mirrored = task.motif_foot is not None and task.motif_foot != entry.foot
+    info = _rows(task, usage)
+    motif, goal = task.motif, task.goal
+    gx, gz = goal
     steps_here = {step.name: step for step, _ in task.candidates}
     # whether another step may follow (a step only itself may follow leads nowhere once its run is done)
     onward = {step.name: any(o is not step and _joins(step, o) for o in steps_here.values())
               for step in steps_here.values()}
+    signatures: dict[tuple[int, ...], int] = {}
+    joined: dict[tuple[int, int], list[tuple[int, int, _Row]]] = {}
+    end_foot, exit_step = task.end_foot, task.exit
+    hypot = math.hypot
+    # per count reached: the best score of each distinct beam key so far, and the `BEAM` best of those (ascending):
+    # an expansion that cannot reach the lowest of them can never enter that count's beam, so it is not built
+    keyed: list[dict[tuple, float]] = [{} for _ in range(n + 1)]
+    tops: list[list[float]] = [[] for _ in range(n + 1)]
+    floors = [-math.inf] * (n + 1)  # the lowest of `tops[end]` once it holds `BEAM` scores
     for o in range(n):
         if o > 0:
             beams[o] = _prune(pending[o])
@@ -255,23 +341,28 @@ def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float
             continue
         motif_here = motif.get(o) if motif is not None else None
         scores_here = [row[o] for row in task.scores]
+        allowed = _allowed_at(task, info, o, onward, relaxed)
+        signature = signatures.setdefault(tuple(allowed), len(signatures))
+        ceilings = {foot: _ceilings(info, allowed, o, n, foot, scores_here, motif_here, end_foot)
+                    for foot in {st.foot for st in beams[o]}}
         for st in beams[o]:
             prev, prev_name, st_foot = st.previous, st.previous.name, st.foot
-            prev_link = prev.family == "link"
-            for ci, (step, counts, name, most, repeating, used, is_link, still) in enumerate(info):
+            prev_link, prev_family = prev.family == "link", prev.family
+            sx, sz, st_run, st_score, st_recent, st_fam = st.x, st.z, st.run, st.score, st.recent, st.family_counts
+            d0 = hypot(sx - gx, sz - gz)
+            todo = joined.get((signature, id(prev)))
+            if todo is None:
+                todo = [(ci, info[ci].counts, info[ci]) for ci in allowed if relaxed or _joins(prev, info[ci].step)]
+                joined[(signature, id(prev))] = todo
+            row_ceiling = ceilings[st_foot]
+            for ci, counts, row in todo:
                 end = o + counts
-                if end > n:
+                if st_score + row_ceiling[ci] < floors[end]:
                     continue
-                if breaks and any(o < b < end for b in breaks):
-                    continue
-                if o == 0 and first is not None and step is not first:
-                    continue
-                if last is not None and (step is last) != (end == n):
-                    continue
-                if not relaxed and not _joins(prev, step):
-                    continue
+                (step, counts, name, most, repeat_cost, used, is_link, still, moves, cap, family, prepared, after,
+                 repeating, ceiling, _) = row
                 same = prev_name == name
-                run = st.run + 1 if same else 1
+                run = st_run + 1 if same else 1
                 if run > most and not relaxed:
                     continue
                 wanted = None
@@ -279,48 +370,84 @@ def search_phrase(task: Task, entry: Entry, stage: Stage, usage: dict[str, float
                 if motif_here is not None and motif_here[0] == name and motif_here[1] == counts:
                     bonus = 3.0 * task.motif_weight
                     wanted = -motif_here[2] if mirrored else motif_here[2]
-                if still and wanted is None:
-                    stage_score, facing = still[st_foot]
-                    x1, z1 = st.x, st.z
-                else:
-                    placed = _best_facing(step, st_foot, st.x, st.z, limits, goal, wanted, counts)
-                    if placed is None:
-                        continue
-                    stage_score, facing, x1, z1 = placed
-                variety = -(0.1 if repeating else 0.7) * st.recent.count(name) - used
+                variety = -repeat_cost * st_recent.count(name) - used
                 if same and not repeating:
                     variety -= 0.6
                 elif same and run > 2:
                     variety -= SERIES_PAST_TWO * (run - 2)
                 elif is_link and prev_link and not same:
                     variety -= LINK_AFTER_LINK
-                fam = st.family_counts + counts if step.family == prev.family else counts
+                fam = st_fam + counts if family == prev_family else counts
                 if fam > FAMILY_COUNTS and not is_link:
                     variety -= FAMILY_RUN * (fam - FAMILY_COUNTS) / 3.0
                 if is_link:
                     variety -= LINK_COST
-                elif prev_link and grammar.needs_preparation(step):
+                elif prev_link and prepared:
                     variety += LINK_COST  # the link before was a preparation, not glue
-                score = st.score + scores_here[ci] + stage_score + variety + bonus
-                if not relaxed and (end < n or (last is None and task.exit is None)):
-                    if not onward[name]:
-                        continue  # a dead end: nothing could follow it, here or in the next phrase
-                foot_next = grammar.foot_after(step, st_foot)
-                if end == n and task.end_foot is not None and foot_next == task.end_foot:
-                    score += END_FOOT_BONUS
-                if end == n and task.exit is not None:
-                    joined = _exit_join(task.exit, step, counts, st.x, st.z, x1, z1, foot_next, relaxed)
-                    if joined is None:
+                foot_next = after[st_foot]
+                if wanted is None and floors[end] > -math.inf:
+                    bound = st_score + scores_here[ci] + (still[st_foot][0] if still else ceiling[st_foot])
+                    bound = bound + variety + bonus
+                    if end == n and end_foot is not None and foot_next == end_foot:
+                        bound += END_FOOT_BONUS
+                    if bound < floors[end] - 1e-9:
                         continue
-                    x1, z1, stretch = joined
+                if still and wanted is None:
+                    stage_score, facing = still[st_foot]
+                    x1, z1 = sx, sz
+                elif wanted is None:
+                    best = None
+                    for f, dx, dz, base in moves[st_foot]:
+                        x1, z1 = sx + dx, sz + dz
+                        if abs(x1) > lx or abs(z1) > lz:
+                            continue
+                        s = base + GOAL_WEIGHT * min(cap, d0 - hypot(x1 - gx, z1 - gz))
+                        if best is None or s > best[0] + 1e-9:
+                            best = (s, f, x1, z1)
+                    if best is None:
+                        best = _best_facing(step, st_foot, sx, sz, limits, goal, wanted, counts)
+                        if best is None:
+                            continue
+                    stage_score, facing, x1, z1 = best
+                else:
+                    placed = _best_facing(step, st_foot, sx, sz, limits, goal, wanted, counts)
+                    if placed is None:
+                        continue
+                    stage_score, facing, x1, z1 = placed
+                score = st_score + scores_here[ci] + stage_score + variety + bonus
+                if end == n and end_foot is not None and foot_next == end_foot:
+                    score += END_FOOT_BONUS
+                if end == n and exit_step is not None:
+                    joined_exit = _exit_join(exit_step, step, counts, sx, sz, x1, z1, foot_next, relaxed)
+                    if joined_exit is None:
+                        continue
+                    x1, z1, stretch = joined_exit
                     score -= stretch
-                pending[end].append((score, st, step, ci, o, facing, x1, z1, foot_next, run, fam))
+                if score < floors[end] - 1e-9:
+                    continue  # below the count's beam already
+                key = (name, foot_next, run, round(x1, 2), round(z1, 2))
+                pending[end].append((score, st, step, ci, o, facing, x1, z1, foot_next, run, fam, key))
+                seen = keyed[end]
+                old = seen.get(key)
+                if old is None or score > old:
+                    seen[key] = score
+                    top = tops[end]
+                    if old is not None and old >= top[0]:
+                        top.remove(old)  # the key's score among the best rises
+                        insort(top, score)
+                    elif len(top) < BEAM:
+                        insort(top, score)
+                    elif score > top[0]:
+                        insort(top, score)
+                        del top[0]
+                    if len(top) == BEAM:
+                        floors[end] = top[0]
     beams[n] = _prune(pending[n])
     if not beams[n]:
         return None
-    best = max(beams[n], key=lambda s: s.score)
+    best_state = max(beams[n], key=lambda s: s.score)
     records = []
-    chain = best.chain
+    chain = best_state.chain
     while chain is not None:
         chain, record = chain
         records.append(record)
