@@ -3,10 +3,16 @@
 The same onset strength as the offline `hear` (log-mel spectral flux, `redshoes.hear.features`), computed
 frame by frame as the samples come; a ring buffer keeps the last `WINDOW` seconds. Every `ANALYSIS_STEP`
 seconds the beat period is scored on that window with the offline tempo salience
-(`redshoes.hear.beats.local_salience`), kept near the previous period unless the music clearly changes,
-and the phase is found by a comb over the recent onsets (recent beats weigh more). Beats are committed once
-`CONFIRM` seconds of audio after them have been heard, moved onto the onset played within `SNAP` seconds
-(so the grid follows rubato); the grid beyond the last beat is the prediction a dancer moves to.
+(`redshoes.hear.beats.local_salience`: beat, bar-level, subdivision and 1.5-beat terms) and smoothed by a
+forward-only Viterbi over the candidate periods with the offline tracker's cost of a jump (made `HOLD` times
+dearer, since no later audio can confirm a change): the counted level wins when it has scored best for a
+while, not when one window says otherwise. As offline, one path runs on the onsets with the bass and one on
+the full band alone, which chooses the octave unless the onsets are noisy (drums). The phase is the end of
+the best beat chain (a forward Ellis DP at the period measured from the beats just counted) through the
+recent onsets with the bass; the grid moves to it only when it is more than `PHASE_DEADBAND` off, so the
+dancer's counts stay put. Beats are committed once `CONFIRM` seconds of audio after them have been heard,
+moved onto the onset played within `SNAP` seconds (so the grid follows rubato); the grid beyond the last
+beat is the prediction a dancer moves to.
 Meter (3 or 4 counts) and the downbeat come from the bass and onset accents of the committed beats.
 Silence or invalid input stops the count; when music returns the count starts again.
 """
@@ -19,9 +25,19 @@ from dataclasses import dataclass
 import librosa
 import numpy as np
 
-from redshoes.hear.beats import local_salience, normalise_onset
+from redshoes.hear import PERCUSSIVE
+from redshoes.hear.beats import (
+    BASS_PLACING,
+    FOLLOW_BEATS,
+    JUMP_COST,
+    SAME_OCTAVE,
+    STEP,
+    SWITCH_COST,
+    local_salience,
+    normalise_onset,
+)
 from redshoes.hear.energy import SILENCE_DB
-from redshoes.hear.features import BASS_HZ, HOP, N_FFT, N_MELS
+from redshoes.hear.features import BASS_HZ, FLATNESS_FROM_BIN, HOP, N_FFT, N_MELS
 from redshoes.live.resample import StreamResampler
 from redshoes.live.stage import AudioBlock
 
@@ -33,9 +49,14 @@ ANALYSIS_STEP = 0.2  # seconds of audio between beat analyses
 CONFIRM = 0.08  # seconds heard after a beat before it is committed
 PREDICT = 12  # beats predicted ahead
 SILENT_FOR = 0.75  # seconds under the silence level that stop the count
-CONTINUITY = 0.18  # octaves: width of the preference for the previous beat period
-PHASE_PULL = 0.12  # fraction of a period: width of the preference for the predicted beat
-RECENCY = 0.85  # weight of each earlier beat in the phase comb
+HOLD = 6.0  # how much harder than offline it is to leave a tempo (no later audio confirms a change)
+FOLLOW_MIN = 8  # beats counted before their own intervals give the period
+FOLLOW_FROM = 0.015  # fraction: how far the counted beats' period must differ from the autocorrelation's to win
+FOLLOW_REACH = 0.025  # fraction: how far from the autocorrelation's period the counted beats may take it
+ROWS = 3  # newest salience windows averaged into the evidence of one analysis
+PHASE_PULL_COST = 4.0  # per squared fraction of a period: the preference for the predicted beat
+PHASE_DEADBAND = 0.1  # fraction of a period: the beat chain moves the grid only when it is further off than this
+TIGHTNESS = 150.0  # how strictly the beat chain keeps to the period (as the offline tracker)
 MAX_ABS = 64.0  # samples beyond this are not audio in -1..1 (integers sent as floats, garbage)
 METER_MARGIN = 0.25  # how much better another meter or downbeat must score to replace the current one
 ACCENTS_KEPT = 24
@@ -82,6 +103,7 @@ class OnsetStream:
         self.buffer_start = 0  # padded-signal index of buffer[0]
         self.prev_mel: np.ndarray | None = None
         self.prev_bass: np.ndarray | None = None
+        self.flatness = np.zeros(0, np.float32)  # spectral flatness of the frames of the last push
 
     def push(self, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Samples at 22050 Hz in; onset, bass flux and RMS of the frames now complete out."""
@@ -90,6 +112,7 @@ class OnsetStream:
         count = (available - N_FFT) // HOP + 1 - self.next_frame
         if count <= 0:
             empty = np.zeros(0, np.float32)
+            self.flatness = empty
             return empty, empty, empty
         offset = self.next_frame * HOP - self.buffer_start
         chunk = self.buffer[offset : offset + (count - 1) * HOP + N_FFT]
@@ -100,6 +123,8 @@ class OnsetStream:
         onset = _flux(log_mel, self.prev_mel)
         bass = _flux(log_bass, self.prev_bass)
         rms = np.sqrt((frames.astype(np.float64) ** 2).mean(axis=1)).astype(np.float32)
+        upper = spectrum[:, FLATNESS_FROM_BIN:] ** 2
+        self.flatness = (np.exp(np.log(upper + 1e-10).mean(axis=1)) / (upper.mean(axis=1) + 1e-10)).astype(np.float32)
         self.prev_mel, self.prev_bass = log_mel[-1], log_bass[-1]
         self.next_frame += count
         drop = self.next_frame * HOP - self.buffer_start
@@ -108,9 +133,56 @@ class OnsetStream:
         return onset, bass, rms
 
 
+def _beat_chain(local: np.ndarray, period: float) -> np.ndarray:
+    """Forward beat DP (Ellis 2007) over onset strength at one period (frames): the best chain's score ending
+    at each frame, its last beat on that frame (causal: no frame looks at a later one)."""
+    n = len(local)
+    score = local.astype(np.float64).copy()
+    hi_off, lo_off = max(1, int(round(0.5 * period))), int(round(2.0 * period))
+    offsets = np.arange(hi_off, lo_off + 1)
+    cost = -TIGHTNESS * np.log(offsets / period) ** 2
+    block = max(1, hi_off - 1)
+    for t in range(hi_off, n, block):
+        frames = np.arange(t, min(n, t + block))
+        prev = frames[:, None] - offsets[None, :]
+        candidate = np.where(prev >= 0, score[np.maximum(prev, 0)] + cost[None, :], -np.inf)
+        best = candidate.max(axis=1)
+        score[frames] = local[frames] + np.maximum(best, 0.0)
+    return score
+
+
 def _flux(log_spec: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
     before = np.vstack([log_spec[:1] if previous is None else previous[None, :], log_spec[:-1]])
     return np.maximum(log_spec - before, 0.0).sum(axis=1).astype(np.float32)
+
+
+class TempoPath:
+    """A forward (online) Viterbi over candidate beat periods, with the offline tracker's cost of a jump: the
+    period whose path has scored best so far, so one window's octave error does not switch the count."""
+
+    def __init__(self) -> None:
+        self.value = np.zeros(0)  # log-score of the best path ending at each candidate period
+        self.transition = np.zeros((0, 0))
+
+    def step(self, score: np.ndarray, lags: np.ndarray) -> tuple[float, np.ndarray]:
+        """Take one analysis's salience (per lag, frames); return the period (frames, sub-frame) and `score`."""
+        evidence = np.log(score + 1e-6)
+        if len(self.value) != len(lags):
+            log_lags = np.log2(lags)
+            jump = np.abs(log_lags[:, None] - log_lags[None, :])
+            self.transition = HOLD * (-JUMP_COST * jump - SWITCH_COST * (jump > 0.12))
+            self.value = evidence.copy()
+        else:
+            weight = ANALYSIS_STEP / STEP  # the offline path takes one step a second
+            self.value = (self.value[:, None] + weight * self.transition).max(axis=0) + weight * evidence
+            self.value -= self.value.max()
+        k = int(np.argmax(self.value))
+        shift = 0.0
+        if 0 < k < len(score) - 1:
+            a, b, c = score[k - 1], score[k], score[k + 1]
+            denominator = a - 2 * b + c
+            shift = float(np.clip(0.5 * (a - c) / denominator, -0.5, 0.5)) if denominator < 0 else 0.0
+        return float((lags[k] + shift) * FRAME), score
 
 
 class _Ring:
@@ -153,6 +225,7 @@ class OnlineHear:
         self.onset = _Ring(size)
         self.bass = _Ring(size)
         self.rms = _Ring(size)
+        self.flatness = _Ring(size)
         self.rate: int | None = None
         self.resampler: StreamResampler | None = None
         self.samples_in = 0  # input samples since the stream began (at the current rate)
@@ -163,12 +236,15 @@ class OnlineHear:
         self.last_analysis = -1.0
         self.count_start = 0.0  # stream time at which the count (re)started
         self.period = 0.0
+        self.placing_path = TempoPath()
+        self.alone_path = TempoPath()
         self.beats_per_bar = 4
         self.downbeat_phase = 0  # committed-beat index modulo beats_per_bar of the downbeats
         self.committed = 0  # beats committed since the count (re)started
         self.last_beat = -np.inf
         self.grid: tuple[float, float] | None = None  # (a beat time, period) of the current grid
         self.accents: deque[float] = deque(maxlen=ACCENTS_KEPT)
+        self.recent_beats: deque[float] = deque(maxlen=FOLLOW_BEATS + 1)
         self.state = "listening"
         self.pending_restart = True
 
@@ -191,6 +267,7 @@ class OnlineHear:
         self.onset.extend(onset)
         self.bass.extend(bass)
         self.rms.extend(rms)
+        self.flatness.extend(self.onsets.flatness)
         self.frames += len(onset)
         loud = rms > 10.0 ** (SILENCE_DB / 20.0)
         self.sound_frames = self.sound_frames + len(rms) if loud.any() else self.sound_frames
@@ -261,6 +338,7 @@ class OnlineHear:
         self.onset.extend(np.zeros_like(onset))
         self.bass.extend(np.zeros_like(bass))
         self.rms.extend(np.zeros_like(rms))
+        self.flatness.extend(np.zeros_like(rms))
         self.frames += len(onset)
         return HearUpdate(time=self.time, state="held", period=self.period, beats_per_bar=self.beats_per_bar,
                           message=message)
@@ -271,13 +349,15 @@ class OnlineHear:
         self.committed = 0
         self.last_beat = -np.inf
         self.accents.clear()
+        self.recent_beats.clear()
 
     def _restart_count(self) -> None:
         """Music again after a stop: forget the old onsets (their tempo may not be the new one's)."""
         self.frame_base += self.frames
         self.frames = 0
         self.sound_frames = 0
-        self.onset.count = self.bass.count = self.rms.count = 0
+        self.onset.count = self.bass.count = self.rms.count = self.flatness.count = 0
+        self.placing_path, self.alone_path = TempoPath(), TempoPath()
         self.state = "listening"
         self.pending_restart = True
         self.last_analysis = -1.0
@@ -290,13 +370,15 @@ class OnlineHear:
         n = int(round(heard / FRAME))
         window = self.onset.last(n).astype(np.float64)
         strength = normalise_onset(window, FRAME).astype(np.float64)
-        self.period = self._tempo(strength)
+        bass = normalise_onset(self.bass.last(n).astype(np.float64), FRAME).astype(np.float64)
+        placing = strength + BASS_PLACING * bass
+        self.period = self._tempo(strength, placing, self.flatness.last(n))
         end_time = self.time - FRAME  # time of the newest frame
-        anchor = self._phase(strength, self.period, end_time)
+        anchor = self._phase(placing, self._followed(self.period), end_time)
         self.grid = (anchor, self.period)
         if not np.isfinite(self.last_beat):
             self._prime_meter(anchor, self.period)
-        local = np.convolve(strength, np.hanning(5) / 2.5, mode="same")
+        local = np.convolve(placing, np.hanning(5) / 2.5, mode="same")
         new: list[float] = []
         for t in self._grid_beats(self.time - CONFIRM):
             if t > self.last_beat + 0.6 * self.period and self._sounding(t):
@@ -305,6 +387,7 @@ class OnlineHear:
                 self.last_beat = t
                 self.grid = (t, self.period)  # the grid follows the beat as played (rubato, drift)
         for t in new:
+            self.recent_beats.append(t)
             self.accents.append(self._accent(t))
             self.committed += 1
             if self.committed % 4 == 0:
@@ -343,39 +426,51 @@ class OnlineHear:
             self.committed += 1
         self._meter()
 
-    def _tempo(self, strength: np.ndarray) -> float:
-        """Beat period (seconds): the offline salience on the newest windows, kept near the last period."""
-        scores, lags = local_salience(strength.astype(np.float32), FRAME)
-        rows = scores[-3:] if len(scores) >= 3 else scores
-        score = rows.mean(axis=0)
-        if self.period > 0:
-            prior = np.exp(-0.5 * (np.log2(lags * FRAME / self.period) / CONTINUITY) ** 2)
-            score = score * (0.4 + 0.6 * prior)
-        k = int(np.argmax(score))
-        shift = 0.0
-        if 0 < k < len(score) - 1:
-            a, b, c = score[k - 1], score[k], score[k + 1]
-            denominator = a - 2 * b + c
-            shift = float(np.clip(0.5 * (a - c) / denominator, -0.5, 0.5)) if denominator < 0 else 0.0
-        return float((lags[k] + shift) * FRAME)
+    def _tempo(self, strength: np.ndarray, placing: np.ndarray, flatness: np.ndarray) -> float:
+        """Beat period (seconds) as the offline tracker chooses it, forward only: one tempo path on the onsets
+        with the bass, one on the full band alone; the full band alone chooses the octave, except in drum
+        music (noisy onsets), where a soft snare must not halve the tempo the kick and snare mark."""
+        with_bass, lags = local_salience(placing.astype(np.float32), FRAME)
+        alone, _ = local_salience(strength.astype(np.float32), FRAME)
+        period, score = self.placing_path.step(with_bass[-ROWS:].mean(axis=0), lags)
+        period_alone, score_alone = self.alone_path.step(alone[-ROWS:].mean(axis=0), lags)
+        strong = strength >= np.percentile(strength, 90)
+        percussive = bool(len(flatness)) and float(np.median(flatness[strong])) > PERCUSSIVE
+        if not percussive and abs(np.log2(period / period_alone)) >= SAME_OCTAVE:
+            return period_alone
+        return period
+
+    def _followed(self, period: float) -> float:
+        """The period measured from the beats just counted (a median of their intervals), which follows a
+        pianist's rubato better than the autocorrelation; kept to the octave the autocorrelation found."""
+        if len(self.recent_beats) < FOLLOW_MIN:
+            return period
+        followed = float(np.median(np.diff(np.asarray(self.recent_beats))))
+        if abs(np.log(followed / period)) < FOLLOW_FROM:
+            return period  # the autocorrelation agrees: the steadier of the two
+        return float(np.clip(followed, (1.0 - FOLLOW_REACH) * period, (1.0 + FOLLOW_REACH) * period))
 
     def _phase(self, strength: np.ndarray, period: float, end_time: float) -> float:
-        """The time of the most recent grid beat: a comb over the recent onsets, recent beats weighing more."""
+        """The time of the most recent beat: the end of the best beat chain through the recent onsets (a forward
+        Ellis DP at the current period), so the grid follows the beats as played rather than a fixed comb."""
         local = np.convolve(strength, np.hanning(5) / 2.5, mode="same")
         p = period / FRAME
-        offsets = np.arange(int(np.ceil(p)))
-        beats_back = np.arange(int(len(local) / p))
-        index = len(local) - 1 - offsets[:, None] - np.round(beats_back[None, :] * p).astype(int)
-        valid = index >= 0
-        weights = RECENCY ** beats_back
-        score = np.where(valid, local[np.maximum(index, 0)], 0.0) @ weights
+        score = _beat_chain(local, p)
+        reach = int(np.ceil(p))
+        tail = score[-reach:]
+        offsets = np.arange(len(tail))[::-1]  # frames before the newest
         if self.grid is not None and np.isfinite(self.last_beat):
             anchor, old = self.grid
             expected = anchor + np.ceil((end_time - anchor) / old - 1e-9) * old  # next old grid beat
             times = end_time - offsets * FRAME
             distance = np.abs(((times - expected) / period + 0.5) % 1.0 - 0.5)
-            score = score * (0.5 + 0.5 * np.exp(-0.5 * (distance / PHASE_PULL) ** 2))
-        return float(end_time - int(np.argmax(score)) * FRAME)
+            tail = tail - PHASE_PULL_COST * distance**2
+            found = end_time - offsets[int(np.argmax(tail))] * FRAME
+            nearest = anchor + np.round((found - anchor) / old) * old  # the old grid's beat nearest the chain's
+            if abs(found - nearest) < PHASE_DEADBAND * period:
+                return float(nearest)  # within the band the grid (and the dancer's counts) stays put
+            return float(found)
+        return float(end_time - offsets[int(np.argmax(tail))] * FRAME)
 
     def _grid_beats(self, until: float) -> list[float]:
         """The grid's beats after the last committed beat (or within the window at a start) up to `until`."""
