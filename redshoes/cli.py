@@ -50,21 +50,11 @@ _stage = click.option("--stage", "stage_size", default="10x8", show_default=True
                       help="Stage width x depth in metres.")
 
 
-def _parse_stage(text: str) -> Stage:
-    try:
-        width, depth = (float(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise OptionError(f"--stage {text!r}: give width x depth in metres, e.g. --stage 10x8") from None
-    if not (2.0 <= width <= 100.0 and 2.0 <= depth <= 100.0):
-        raise OptionError(f"--stage {text!r}: each side must be between 2 and 100 metres")
-    return Stage(width=width, depth=depth)
-
-
 def _options(seed: int, level: str, fps: str, quiet: bool, stage_size: str = "10x8", video: bool = False,
              caption: bool = False, in_place: bool = False, click_track: bool = False) -> DanceOptions:
     if caption and not video:
         raise OptionError("--caption goes with --video; add --video to render the video")
-    return DanceOptions(seed=seed, level=level, fps=float(fps), stage=_parse_stage(stage_size), progress=not quiet,
+    return DanceOptions(seed=seed, level=level, fps=float(fps), stage=Stage.parse(stage_size), progress=not quiet,
                         video=video, caption=caption, in_place=in_place, click=click_track)
 
 

@@ -27,6 +27,19 @@ class Stage:
     width: float = 10.0
     depth: float = 8.0
 
+    @classmethod
+    def parse(cls, text: str) -> Stage:
+        """A stage from "WxD" in metres, as users type it ("10x8"); a clear error otherwise."""
+        from redshoes.errors import OptionError
+
+        try:
+            width, depth = (float(v) for v in text.lower().split("x"))
+        except ValueError:
+            raise OptionError(f"--stage {text!r}: give width x depth in metres, e.g. --stage 10x8") from None
+        if not (2.0 <= width <= 100.0 and 2.0 <= depth <= 100.0):
+            raise OptionError(f"--stage {text!r}: each side must be between 2 and 100 metres")
+        return cls(width=width, depth=depth)
+
 
 @dataclass(frozen=True)
 class Step:

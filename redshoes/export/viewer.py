@@ -27,7 +27,7 @@ def _asset(name: str) -> str:
     return resources.files("redshoes.export").joinpath("viewer", name).read_text(encoding="utf-8")
 
 
-def _script_safe(text: str) -> str:
+def script_safe(text: str) -> str:
     """Text that cannot close the <script> element it is inlined in."""
     return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
@@ -120,15 +120,18 @@ def render_viewer(
     )
     parts = {
         "{{CSS}}": _asset("viewer.css"),
-        "{{DATA}}": _script_safe(data),
+        "{{DATA}}": script_safe(data),
         "{{GLB}}": base64.b64encode(glb).decode("ascii"),
-        "{{THREE}}": _script_safe(_asset("three.bundle.js")),
-        "{{VIEWER}}": _script_safe(_asset("viewer.js")),
+        "{{THREE}}": script_safe(_asset("three.bundle.js")),
+        "{{VIEWER}}": script_safe(_asset("viewer.js")),
         "{{AUDIO}}": html.escape(audio_name, quote=True),
         "{{TITLE}}": html.escape(title),
     }
-    page = _asset("index.html")
-    # one pass over the template so that no inlined text is searched for placeholders again
+    return fill_template(_asset("index.html"), parts)
+
+
+def fill_template(page: str, parts: dict[str, str]) -> str:
+    """The page with each {{PLACEHOLDER}} replaced, in one pass, so no inlined text is searched again."""
     out, pos = [], 0
     while True:
         start = page.find("{{", pos)

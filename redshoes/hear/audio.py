@@ -14,6 +14,7 @@ import soundfile as sf
 from scipy.signal import resample_poly
 
 from redshoes.errors import InputError, OutputError
+from redshoes.hear.resample import StreamResampler
 
 SAMPLE_RATE = 22050
 MIN_SECONDS = 2.0
@@ -89,7 +90,7 @@ def load_audio(path: Path) -> Audio:
                 f"{path} lasts {frames / rate / 3600:.1f} hours; Red Shoes takes music up to "
                 f"{MAX_SECONDS / 3600:.0f} hours, cut it shorter"
             )
-        resampler = _BlockResampler(rate)
+        resampler = StreamResampler(rate, SAMPLE_RATE, context=4096)
         output = _Output(int(frames * SAMPLE_RATE / rate) + 16 if frames > 0 else 0)
         block = int(BLOCK_SECONDS * rate)
         total = 0.0
@@ -140,42 +141,6 @@ class _Output:
         if not self.extra:
             return self.buffer[: self.used]
         return np.concatenate([self.buffer[: self.used], *self.extra])
-
-
-class _BlockResampler:
-    """Resamples a long signal block by block with overlapping context, so joins are seamless."""
-
-    def __init__(self, rate: int) -> None:
-        g = gcd(rate, SAMPLE_RATE)
-        self.up, self.down = SAMPLE_RATE // g, rate // g
-        self.context = self.down * -(-4096 // self.down)  # input samples, a multiple of `down`
-        self.pending = np.zeros(0, np.float32)
-        self.started = False
-
-    def push(self, block: np.ndarray) -> np.ndarray:
-        """Take the next input block; return the output that is final so far."""
-        if self.up == self.down:
-            return block.astype(np.float32)
-        buffer = np.concatenate([self.pending, block])
-        lead = self.context if self.started else 0
-        keep = (len(buffer) - lead - self.context) // self.down * self.down
-        if keep <= 0:
-            self.pending = buffer
-            return np.zeros(0, np.float32)
-        out = resample_poly(buffer[: lead + keep + self.context], self.up, self.down).astype(np.float32)
-        first = lead * self.up // self.down
-        final = out[first : first + keep * self.up // self.down]
-        self.pending = buffer[lead + keep - self.context :]
-        self.started = True
-        return final
-
-    def finish(self) -> np.ndarray:
-        """Flush the held-back tail."""
-        if self.up == self.down or len(self.pending) == 0:
-            return np.zeros(0, np.float32)
-        lead = self.context if self.started else 0
-        out = resample_poly(self.pending, self.up, self.down).astype(np.float32)
-        return out[lead * self.up // self.down :]
 
 
 def write_audio_ogg(audio: Audio, path: Path) -> None:

@@ -8,16 +8,6 @@ from redshoes.compose.choreography import Stage
 from redshoes.errors import OptionError
 
 
-def _stage(text: str) -> Stage:
-    try:
-        width, depth = (float(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise OptionError(f"--stage {text!r}: give width x depth in metres, e.g. --stage 10x8") from None
-    if not (2.0 <= width <= 100.0 and 2.0 <= depth <= 100.0):
-        raise OptionError(f"--stage {text!r}: each side must be between 2 and 100 metres")
-    return Stage(width=width, depth=depth)
-
-
 @click.command()
 @click.argument("music", required=False)
 @click.option("--mic", is_flag=True, help="Dance to the microphone (needs the sounddevice package).")
@@ -47,6 +37,6 @@ def live(music: str | None, mic: bool, rate: int | None, channels: int, pcm: str
 
     if speed <= 0:
         raise OptionError("--speed must be positive (1 = real time)")
-    options = LiveOptions(seed=seed, level=level, fps=float(fps), stage=_stage(stage_size))
+    options = LiveOptions(seed=seed, level=level, fps=float(fps), stage=Stage.parse(stage_size))
     run_live(music, options=options, host=host, port=port, open_browser=not no_browser, mic=mic, rate=rate,
              channels=channels, pcm=pcm, speed=speed, say=click.echo)

@@ -38,7 +38,7 @@ from redshoes.hear.beats import (
 )
 from redshoes.hear.energy import SILENCE_DB
 from redshoes.hear.features import BASS_HZ, FLATNESS_FROM_BIN, HOP, N_FFT, N_MELS
-from redshoes.live.resample import StreamResampler
+from redshoes.hear.resample import StreamResampler
 from redshoes.live.stage import AudioBlock
 
 RATE = 22050

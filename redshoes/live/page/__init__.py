@@ -12,15 +12,11 @@ import numpy as np
 from redshoes.animate.motion import Motion
 from redshoes.ballet.skeleton import ballerina
 from redshoes.export.glb import glb_bytes
+from redshoes.export.viewer import fill_template, script_safe
 
 
 def _asset(package: str, *parts: str) -> str:
     return resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
-
-
-def _script_safe(text: str) -> str:
-    """Text that cannot close the <script> element it is inlined in."""
-    return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
 
 @lru_cache(maxsize=1)
@@ -44,14 +40,5 @@ def render_page(*, title: str, audio: bool) -> str:
     """The page's HTML: `audio` says whether the server offers the music at /audio for the page to play."""
     page, script, three, glb = _parts()
     parts = {"{{TITLE}}": html.escape(title), "{{AUDIO}}": "true" if audio else "false", "{{GLB}}": glb,
-             "{{THREE}}": _script_safe(three), "{{SCRIPT}}": _script_safe(script)}
-    out, pos = [], 0
-    while True:  # one pass, so that no inlined text is searched for placeholders again
-        start = page.find("{{", pos)
-        if start < 0:
-            out.append(page[pos:])
-            break
-        end = page.index("}}", start) + 2
-        out += [page[pos:start], parts[page[start:end]]]
-        pos = end
-    return "".join(out)
+             "{{THREE}}": script_safe(three), "{{SCRIPT}}": script_safe(script)}
+    return fill_template(page, parts)

@@ -1,4 +1,4 @@
-"""Streaming polyphase resampling to the analysis rate, seamless across blocks (no clicks at block joins)."""
+"""Polyphase resampling of a signal that arrives in blocks, seamless across the joins (no clicks)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from math import gcd
 import numpy as np
 from scipy.signal import resample_poly
 
-CONTEXT = 2048  # input samples of overlap kept on each side of a block
-
 
 class StreamResampler:
-    """Resamples a stream block by block from `rate_in` to `rate_out`, holding back `CONTEXT` input samples."""
+    """Resamples block by block from `rate_in` to `rate_out`, holding back `context` input samples each side so
+    every output sample is computed with the same neighbourhood as a one-shot resampling would use."""
 
-    def __init__(self, rate_in: int, rate_out: int) -> None:
+    def __init__(self, rate_in: int, rate_out: int, *, context: int = 2048) -> None:
         g = gcd(rate_in, rate_out)
         self.up, self.down = rate_out // g, rate_in // g
-        self.context = self.down * -(-CONTEXT // self.down)
+        self.context = self.down * -(-context // self.down)  # input samples, a multiple of `down`
         self.pending = np.zeros(0, np.float32)
         self.started = False
 
@@ -36,3 +35,12 @@ class StreamResampler:
         self.pending = buffer[lead + keep - self.context :]
         self.started = True
         return final
+
+    def finish(self) -> np.ndarray:
+        """Flush the held-back tail at the end of the signal."""
+        if self.up == self.down or len(self.pending) == 0:
+            return np.zeros(0, np.float32)
+        lead = self.context if self.started else 0
+        out = resample_poly(self.pending, self.up, self.down).astype(np.float32)
+        self.pending = np.zeros(0, np.float32)
+        return out[lead * self.up // self.down :]
