@@ -6,6 +6,8 @@ import io
 import os
 import re
 import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +116,24 @@ def _browser_or_skip() -> Any:
     return playwright
 
 
+@contextmanager
+def _open_viewer(page_path: Path, width: int, height: int, problems: list[str] | None = None) -> Iterator[Any]:
+    """The viewer page loaded in headless Chromium and ready, its console errors collected into `problems`."""
+    playwright = _browser_or_skip()
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            if problems is not None:
+                page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(page_path.as_uri())
+            page.wait_for_function("window.redshoes && window.redshoes.ready", timeout=60_000)
+            yield page
+        finally:
+            browser.close()
+
+
 def _bright_pixels(png: bytes, box: tuple[float, float, float, float]) -> np.ndarray:
     from PIL import Image
 
@@ -126,61 +146,43 @@ def _bright_pixels(png: bytes, box: tuple[float, float, float, float]) -> np.nda
 def test_dancer_renders_and_dances_in_time(
     motion: Motion, choreography: Choreography, music: MusicMap, tmp_path: Path
 ) -> None:
-    playwright = _browser_or_skip()
     page_path = _page(motion, choreography, music, tmp_path)
     _silence(tmp_path / "music.wav", music.duration)
     problems: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 960, "height": 600})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.goto(page_path.as_uri())
-            page.wait_for_function("window.redshoes && window.redshoes.ready", timeout=60_000)
-            page.wait_for_timeout(500)
-            still = page.screenshot()
-            # the dancer stands in the middle: her white tutu and bodice light up the centre of the stage
-            centre = _bright_pixels(still, (0.35, 0.15, 0.65, 0.85))
-            white = (centre.min(axis=2) > 170).sum()
-            assert white > 800, f"only {white} bright pixels in the centre: is the dancer on stage?"
-            assert page.evaluate("window.redshoes.step") == "balancé"
+    with _open_viewer(page_path, 960, 600, problems) as page:
+        page.wait_for_timeout(500)
+        still = page.screenshot()
+        # the dancer stands in the middle: her white tutu and bodice light up the centre of the stage
+        centre = _bright_pixels(still, (0.35, 0.15, 0.65, 0.85))
+        white = (centre.min(axis=2) > 170).sum()
+        assert white > 800, f"only {white} bright pixels in the centre: is the dancer on stage?"
+        assert page.evaluate("window.redshoes.step") == "balancé"
 
-            page.evaluate("window.redshoes.seek(1.5); window.redshoes.play()")
-            page.wait_for_function("window.redshoes.time > 2.3", timeout=20_000)
-            page.evaluate("window.redshoes.pause()")
-            state = page.evaluate("({clock: redshoes.clock, step: redshoes.step, count: redshoes.count})")
-            assert state["clock"] == "audio"  # the music is the clock
-            assert state["step"] == "pirouette en dehors"
-            assert state["count"] in (1, 2, 3)
-            moved = page.screenshot()
-            diff = np.abs(
-                _bright_pixels(moved, (0.3, 0.1, 0.7, 0.9)) - _bright_pixels(still, (0.3, 0.1, 0.7, 0.9))
-            )
-            assert (diff.sum(axis=2) > 60).sum() > 2000, "the picture did not change while the music played"
-            Path("/tmp/redshoes_viewer_test.png").write_bytes(moved)
-        finally:
-            browser.close()
+        page.evaluate("window.redshoes.seek(1.5); window.redshoes.play()")
+        page.wait_for_function("window.redshoes.time > 2.3", timeout=20_000)
+        page.evaluate("window.redshoes.pause()")
+        state = page.evaluate("({clock: redshoes.clock, step: redshoes.step, count: redshoes.count})")
+        assert state["clock"] == "audio"  # the music is the clock
+        assert state["step"] == "pirouette en dehors"
+        assert state["count"] in (1, 2, 3)
+        moved = page.screenshot()
+        diff = np.abs(
+            _bright_pixels(moved, (0.3, 0.1, 0.7, 0.9)) - _bright_pixels(still, (0.3, 0.1, 0.7, 0.9))
+        )
+        assert (diff.sum(axis=2) > 60).sum() > 2000, "the picture did not change while the music played"
+        Path("/tmp/redshoes_viewer_test.png").write_bytes(moved)
     assert not problems, problems
 
 
 def test_without_the_music_a_wall_clock_plays_the_dance(
     motion: Motion, choreography: Choreography, music: MusicMap, tmp_path: Path
 ) -> None:
-    playwright = _browser_or_skip()
     page_path = _page(motion, choreography, music, tmp_path, audio="missing.ogg")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 640, "height": 400})
-            page.goto(page_path.as_uri())
-            page.wait_for_function("window.redshoes && window.redshoes.ready", timeout=60_000)
-            page.click("#play")
-            page.wait_for_function("window.redshoes.time > 0.5", timeout=20_000)
-            assert page.evaluate("window.redshoes.clock") == "wall"
-            assert page.evaluate("window.redshoes.playing")
-        finally:
-            browser.close()
+    with _open_viewer(page_path, 640, 400) as page:
+        page.click("#play")
+        page.wait_for_function("window.redshoes.time > 0.5", timeout=20_000)
+        assert page.evaluate("window.redshoes.clock") == "wall"
+        assert page.evaluate("window.redshoes.playing")
 
 
 def _red_pixels(png: bytes, box: tuple[float, float, float, float]) -> int:
@@ -199,95 +201,85 @@ W, H = 720, 450  # software WebGL is slow: a small window keeps the test quick
 def test_timeline_speed_keys_and_camera_presets(
     motion: Motion, choreography: Choreography, music: MusicMap, tmp_path: Path
 ) -> None:
-    playwright = _browser_or_skip()
     page_path = _page(motion, choreography, music, tmp_path)
     _silence(tmp_path / "music.wav", music.duration)
     problems: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": W, "height": H})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.goto(page_path.as_uri())
-            page.wait_for_function("window.redshoes && window.redshoes.ready", timeout=60_000)
+    with _open_viewer(page_path, W, H, problems) as page:
 
-            # one block per step on the timeline, coloured by family
-            blocks = page.eval_on_selector_all("#strip div", "els => els.map(e => e.dataset.name)")
-            assert blocks == ["balancé", "pirouette en dehors"]
+        # one block per step on the timeline, coloured by family
+        blocks = page.eval_on_selector_all("#strip div", "els => els.map(e => e.dataset.name)")
+        assert blocks == ["balancé", "pirouette en dehors"]
 
-            # clicking the timeline seeks: three quarters along is 3 s of 4, in the pirouette
-            box = page.locator("#timeline").bounding_box()
-            assert box is not None
-            page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 50)  # on the pirouette's block
-            page.wait_for_timeout(300)
-            state = page.evaluate("({t: redshoes.time, step: redshoes.step})")
-            assert abs(state["t"] - 3.0) < 0.1 and state["step"] == "pirouette en dehors"
-            # dragging back to a quarter: the balancé again
-            page.mouse.move(box["x"] + 0.75 * box["width"], box["y"] + 10)
-            page.mouse.down()
-            page.mouse.move(box["x"] + 0.25 * box["width"], box["y"] + 10, steps=5)
-            page.mouse.up()
-            page.wait_for_timeout(300)
-            state = page.evaluate("({t: redshoes.time, step: redshoes.step})")
-            assert abs(state["t"] - 1.0) < 0.1 and state["step"] == "balancé"
-            # the waveform is drawn, red where the music has played and pale where it has not
-            shot = page.screenshot()
-            wave = page.locator("#wave").bounding_box()
-            assert wave is not None
-            top, bottom = wave["y"] / H, (wave["y"] + wave["height"]) / H
-            left = wave["x"] / W
-            played = _red_pixels(shot, (left, top, left + 0.24 * wave["width"] / W, bottom))
-            unplayed = _red_pixels(shot, (left + 0.3 * wave["width"] / W, top, left + wave["width"] / W, bottom))
-            assert played > 100 and unplayed == 0, (played, unplayed)
+        # clicking the timeline seeks: three quarters along is 3 s of 4, in the pirouette
+        box = page.locator("#timeline").bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 50)  # on the pirouette's block
+        page.wait_for_timeout(300)
+        state = page.evaluate("({t: redshoes.time, step: redshoes.step})")
+        assert abs(state["t"] - 3.0) < 0.1 and state["step"] == "pirouette en dehors"
+        # dragging back to a quarter: the balancé again
+        page.mouse.move(box["x"] + 0.75 * box["width"], box["y"] + 10)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 0.25 * box["width"], box["y"] + 10, steps=5)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+        state = page.evaluate("({t: redshoes.time, step: redshoes.step})")
+        assert abs(state["t"] - 1.0) < 0.1 and state["step"] == "balancé"
+        # the waveform is drawn, red where the music has played and pale where it has not
+        shot = page.screenshot()
+        wave = page.locator("#wave").bounding_box()
+        assert wave is not None
+        top, bottom = wave["y"] / H, (wave["y"] + wave["height"]) / H
+        left = wave["x"] / W
+        played = _red_pixels(shot, (left, top, left + 0.24 * wave["width"] / W, bottom))
+        unplayed = _red_pixels(shot, (left + 0.3 * wave["width"] / W, top, left + wave["width"] / W, bottom))
+        assert played > 100 and unplayed == 0, (played, unplayed)
 
-            # speed: the music plays slower, at the same pitch
-            _press(page, "#speeds button[data-speed='0.5']")
-            speed = page.evaluate("({rate: redshoes.audio.playbackRate, pitch: redshoes.audio.preservesPitch, "
-                                  "speed: redshoes.speed, on: document.querySelector('#speeds .on').textContent})")
-            assert speed == {"rate": 0.5, "pitch": True, "speed": 0.5, "on": "0.5×"}
-            _press(page, "#speeds button[data-speed='1']")
-            assert page.evaluate("redshoes.audio.playbackRate") == 1.0
+        # speed: the music plays slower, at the same pitch
+        _press(page, "#speeds button[data-speed='0.5']")
+        speed = page.evaluate("({rate: redshoes.audio.playbackRate, pitch: redshoes.audio.preservesPitch, "
+                              "speed: redshoes.speed, on: document.querySelector('#speeds .on').textContent})")
+        assert speed == {"rate": 0.5, "pitch": True, "speed": 0.5, "on": "0.5×"}
+        _press(page, "#speeds button[data-speed='1']")
+        assert page.evaluate("redshoes.audio.playbackRate") == 1.0
 
-            # keyboard: space plays and pauses, arrows seek five seconds (clamped to the piece)
-            page.mouse.click(20, H / 2)  # on the stage, not on a button
-            page.keyboard.press("Space")
-            assert page.evaluate("redshoes.playing")
-            page.keyboard.press("Space")
-            assert not page.evaluate("redshoes.playing")
-            page.keyboard.press("ArrowRight")
-            page.wait_for_timeout(200)
-            assert page.evaluate("redshoes.time") == 4.0
-            page.keyboard.press("ArrowLeft")
-            page.wait_for_timeout(200)
-            assert page.evaluate("redshoes.time") == 0.0
-            page.keyboard.press("Shift+ArrowRight")  # to the start of the next step
-            page.wait_for_timeout(200)
-            assert page.evaluate("redshoes.time") == 2.0
+        # keyboard: space plays and pauses, arrows seek five seconds (clamped to the piece)
+        page.mouse.click(20, H / 2)  # on the stage, not on a button
+        page.keyboard.press("Space")
+        assert page.evaluate("redshoes.playing")
+        page.keyboard.press("Space")
+        assert not page.evaluate("redshoes.playing")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        assert page.evaluate("redshoes.time") == 4.0
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(200)
+        assert page.evaluate("redshoes.time") == 0.0
+        page.keyboard.press("Shift+ArrowRight")  # to the start of the next step
+        page.wait_for_timeout(200)
+        assert page.evaluate("redshoes.time") == 2.0
 
-            # camera presets: the audience, the wings (stage left), the floor plan from above
-            page.evaluate("redshoes.seek(2.0)")
-            page.wait_for_timeout(300)
-            audience = page.screenshot()
-            _press(page, "#views button[data-view='wings']")
-            page.wait_for_timeout(300)
-            wings = page.screenshot()
-            camera = page.evaluate("[redshoes.camera.position.x, redshoes.camera.position.z]")
-            assert camera[0] > 4.0 and abs(camera[1] - 0.4 * 0.85) < 1.0  # off to stage left, level with her
-            _press(page, "#views button[data-view='plan']")
-            page.wait_for_timeout(300)
-            plan = page.screenshot()
-            assert page.evaluate("redshoes.view") == "plan"
-            for name, png in (("audience", audience), ("wings", wings), ("plan", plan)):
-                (tmp_path / f"{name}.png").write_bytes(png)  # to look at when the test fails
-            scene = (0.0, 0.2, 1.0, 0.75)
-            for a, b in ((audience, wings), (wings, plan), (audience, plan)):
-                diff = np.abs(_bright_pixels(a, scene) - _bright_pixels(b, scene)).sum(axis=2)
-                assert (diff > 60).mean() > 0.1, "a camera preset did not change the view"
-            # from above, the whole stage floor fills the middle and the start of the path is marked in red
-            assert _red_pixels(plan, (0.2, 0.15, 0.8, 0.8)) > 30
-            page.keyboard.press("1")
-            assert page.evaluate("redshoes.view") == "audience"
-        finally:
-            browser.close()
+        # camera presets: the audience, the wings (stage left), the floor plan from above
+        page.evaluate("redshoes.seek(2.0)")
+        page.wait_for_timeout(300)
+        audience = page.screenshot()
+        _press(page, "#views button[data-view='wings']")
+        page.wait_for_timeout(300)
+        wings = page.screenshot()
+        camera = page.evaluate("[redshoes.camera.position.x, redshoes.camera.position.z]")
+        assert camera[0] > 4.0 and abs(camera[1] - 0.4 * 0.85) < 1.0  # off to stage left, level with her
+        _press(page, "#views button[data-view='plan']")
+        page.wait_for_timeout(300)
+        plan = page.screenshot()
+        assert page.evaluate("redshoes.view") == "plan"
+        for name, png in (("audience", audience), ("wings", wings), ("plan", plan)):
+            (tmp_path / f"{name}.png").write_bytes(png)  # to look at when the test fails
+        scene = (0.0, 0.2, 1.0, 0.75)
+        for a, b in ((audience, wings), (wings, plan), (audience, plan)):
+            diff = np.abs(_bright_pixels(a, scene) - _bright_pixels(b, scene)).sum(axis=2)
+            assert (diff > 60).mean() > 0.1, "a camera preset did not change the view"
+        # from above, the whole stage floor fills the middle and the start of the path is marked in red
+        assert _red_pixels(plan, (0.2, 0.15, 0.8, 0.8)) > 30
+        page.keyboard.press("1")
+        assert page.evaluate("redshoes.view") == "audience"
     assert not problems, problems
