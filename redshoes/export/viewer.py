@@ -119,10 +119,12 @@ def render_viewer(
         separators=(",", ":"),
     )
     parts = {
+        "{{STAGE_CSS}}": _asset("stage.css"),
         "{{CSS}}": _asset("viewer.css"),
         "{{DATA}}": script_safe(data),
         "{{GLB}}": base64.b64encode(glb).decode("ascii"),
         "{{THREE}}": script_safe(_asset("three.bundle.js")),
+        "{{STAGE}}": script_safe(_asset("stage.js")),
         "{{VIEWER}}": script_safe(_asset("viewer.js")),
         "{{AUDIO}}": html.escape(audio_name, quote=True),
         "{{TITLE}}": html.escape(title),

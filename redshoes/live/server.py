@@ -45,7 +45,7 @@ class LiveShow:
         self.viewers_to_start = viewers_to_start
         self.wait_for_viewers = wait_for_viewers
         self.performance = LivePerformance(options)
-        self.page = render_page(title=title, audio=audio_path is not None)
+        self.page = render_page(title=title, audio=audio_path is not None, stage=options.stage)
         self.lock = threading.Lock()
         self.clients: set[asyncio.Queue[str]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None

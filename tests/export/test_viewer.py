@@ -93,7 +93,7 @@ def test_page_is_self_contained_and_deterministic(
     assert '<audio id="music" src="music.wav"' in html
     assert "Valse &lt;test&gt; &amp; co" in html
     assert "The MIT License" in html and "three.js authors" in html
-    assert html.count("</script>") == 4
+    assert html.count("</script>") == 5  # data, dancer, three.js, the shared stage, the viewer
 
 
 def test_step_names_are_in_the_page(choreography: Choreography, music: MusicMap) -> None:

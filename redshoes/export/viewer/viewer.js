@@ -14,126 +14,12 @@
   window.redshoes = state;
   let dirty = true; // the 3D view must be drawn again
 
-  // ---- renderer, scene, camera -------------------------------------------------------------------
-  const canvas = $('stage');
-  const renderer = new T.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
-  renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-  renderer.shadowMap.enabled = true;
-  renderer.shadowMap.type = T.PCFShadowMap;
-  renderer.toneMapping = T.ACESFilmicToneMapping;
-  renderer.toneMappingExposure = 1.0;
-  renderer.outputColorSpace = T.SRGBColorSpace;
-
-  const scene = new T.Scene();
-  scene.background = new T.Color(0x0d0709);
-  scene.fog = new T.Fog(0x0d0709, 14, 30);
-
-  const camera = new T.PerspectiveCamera(30, 1, 0.05, 100);
-  camera.position.set(0, 1.45, 6.2);
-  const controls = new T.OrbitControls(camera, canvas);
-  controls.target.set(0, 0.95, 0);
-  controls.enableDamping = true;
-  controls.minDistance = 1.5;
-  controls.maxDistance = 20;
-  controls.maxPolarAngle = Math.PI * 0.49;
-  controls.update();
+  // ---- the theatre (stage.js) ---------------------------------------------------------------------
+  const stageW = data.stage.width, stageD = data.stage.depth;
+  const theatre = RedShoesStage.build($('stage'), stageW, stageD, true);
+  const { renderer, scene, camera, controls } = theatre;
   state.camera = camera;
   state.controls = controls;
-
-  // ---- deterministic procedural textures --------------------------------------------------------
-  function rng(seed) {
-    let s = seed >>> 0;
-    return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296);
-  }
-
-  function woodTexture() {
-    const c = document.createElement('canvas');
-    c.width = 1024; c.height = 1024;
-    const g = c.getContext('2d'), rand = rng(7);
-    const planks = 16, w = c.width / planks;
-    for (let i = 0; i < planks; i++) {
-      let y = 0;
-      while (y < c.height) {
-        const len = 300 + rand() * 600, tone = 0.9 + rand() * 0.16;
-        g.fillStyle = `rgb(${Math.round(172 * tone)},${Math.round(112 * tone)},${Math.round(60 * tone)})`;
-        g.fillRect(i * w, y, w, len);
-        for (let k = 0; k < 14; k++) { // grain
-          g.strokeStyle = `rgba(70,40,20,${0.05 + rand() * 0.08})`;
-          g.lineWidth = 0.6 + rand() * 1.4;
-          const x = i * w + rand() * w;
-          g.beginPath(); g.moveTo(x, y); g.bezierCurveTo(x + 3, y + len / 3, x - 3, y + 2 * len / 3, x, y + len);
-          g.stroke();
-        }
-        g.fillStyle = 'rgba(35,18,8,0.65)'; g.fillRect(i * w, y, w, 2); // plank end joint
-        y += len;
-      }
-      g.fillStyle = 'rgba(30,15,6,0.8)'; g.fillRect(i * w, 0, 2, c.height); // plank seam
-    }
-    const tex = new T.CanvasTexture(c);
-    tex.colorSpace = T.SRGBColorSpace;
-    tex.wrapS = tex.wrapT = T.RepeatWrapping;
-    tex.repeat.set(2.5, 2);
-    tex.anisotropy = renderer.capabilities.getMaxAnisotropy();
-    return tex;
-  }
-
-  function curtainTexture(width) {
-    const c = document.createElement('canvas');
-    c.width = 512; c.height = 8;
-    const g = c.getContext('2d');
-    for (let x = 0; x < c.width; x++) {
-      const fold = 0.55 + 0.45 * Math.sin(x / c.width * Math.PI * 2 * 14) * Math.sin(x / c.width * Math.PI * 2 * 3 + 1);
-      g.fillStyle = `rgb(${Math.round(70 + 80 * fold)},${Math.round(6 + 8 * fold)},${Math.round(12 + 10 * fold)})`;
-      g.fillRect(x, 0, 1, c.height);
-    }
-    const tex = new T.CanvasTexture(c);
-    tex.colorSpace = T.SRGBColorSpace;
-    tex.wrapS = T.RepeatWrapping;
-    tex.repeat.set(width / 14, 1);
-    return tex;
-  }
-
-  // ---- the stage ---------------------------------------------------------------------------------
-  const stageW = data.stage.width, stageD = data.stage.depth;
-  const floor = new T.Mesh(
-    new T.PlaneGeometry(stageW, stageD),
-    new T.MeshStandardMaterial({ map: woodTexture(), roughness: 0.62, metalness: 0.0 }));
-  floor.rotation.x = -Math.PI / 2;
-  floor.receiveShadow = true;
-  scene.add(floor);
-  const apron = new T.Mesh(new T.BoxGeometry(stageW, 0.9, 0.06),
-    new T.MeshStandardMaterial({ color: 0x1a0d08, roughness: 0.9 }));
-  apron.position.set(0, -0.45, stageD / 2 + 0.03);
-  scene.add(apron);
-  const wings = new T.Mesh(new T.PlaneGeometry(40, 40),
-    new T.MeshStandardMaterial({ color: 0x140b08, roughness: 0.95 }));
-  wings.rotation.x = -Math.PI / 2;
-  wings.position.y = -0.005;
-  wings.receiveShadow = true;
-  scene.add(wings);
-  const curtain = new T.Mesh(new T.PlaneGeometry(stageW + 24, 9),
-    new T.MeshStandardMaterial({ map: curtainTexture(stageW + 24), roughness: 0.95 }));
-  curtain.position.set(0, 4.5, -stageD / 2 - 0.2);
-  curtain.receiveShadow = true;
-  scene.add(curtain);
-
-  // ---- light: warm hemisphere, a follow spot with soft shadows, a cool rim ------------------------
-  scene.add(new T.HemisphereLight(0xffe6d0, 0x7a5234, 0.38));
-  const spot = new T.SpotLight(0xfff0dc, 200, 30, Math.PI / 14, 0.7, 1.6);
-  spot.position.set(1.2, 5.5, 9.0);
-  spot.castShadow = true;
-  spot.shadow.mapSize.set(2048, 2048);
-  spot.shadow.bias = -0.0004;
-  spot.shadow.radius = 4;
-  spot.shadow.intensity = 0.7; // the tutu shades the legs without blacking them out
-  spot.shadow.camera.near = 2; spot.shadow.camera.far = 25;
-  scene.add(spot, spot.target);
-  const fill = new T.DirectionalLight(0xffd9c0, 0.35);
-  fill.position.set(-5, 6, 6);
-  scene.add(fill);
-  const rim = new T.DirectionalLight(0xffe2c8, 0.9);
-  rim.position.set(-2, 6, -6);
-  scene.add(rim);
 
   // ---- the music: bars and beats give the counts --------------------------------------------------
   const steps = data.steps, bars = data.bars;
@@ -313,17 +199,9 @@
 
   // ---- the dancer --------------------------------------------------------------------------------
   let mixer = null, hips = null, clipDuration = 0;
-  const b64 = document.getElementById('redshoes-glb').textContent.trim();
-  const bin = atob(b64), bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  new T.GLTFLoader().parse(bytes.buffer, '', (gltf) => {
-    const dancer = gltf.scene;
-    dancer.traverse((o) => {
-      if (o.isMesh) { o.castShadow = true; o.receiveShadow = true; o.frustumCulled = false; }
-      if (o.isBone && o.name === 'Hips') hips = o;
-    });
-    scene.add(dancer);
-    mixer = new T.AnimationMixer(dancer);
+  RedShoesStage.loadDancer(scene, 'redshoes-glb', (gltf, bones) => {
+    hips = bones.Hips || null;
+    mixer = new T.AnimationMixer(gltf.scene);
     const clip = gltf.animations[0];
     clipDuration = clip.duration;
     const action = mixer.clipAction(clip);
@@ -333,7 +211,7 @@
     $('loading').style.display = 'none';
     dirty = true;
     state.ready = true;
-  }, (err) => { state.errors.push(String(err)); console.error('Red Shoes: cannot load the dancer', err); });
+  }, (err) => { state.errors.push(err); console.error('Red Shoes: cannot load the dancer', err); });
 
   // ---- the floor plan: the dancer's path on the stage, start marked, arrows along the way ------------
   const path = new T.Group();
@@ -430,7 +308,7 @@
   state.plan = plan;
 
   // ---- frame loop ------------------------------------------------------------------------------
-  const hipsWorld = new T.Vector3(), follow = new T.Vector3(0, 0.95, 0), delta = new T.Vector3();
+  const follow = RedShoesStage.follower(theatre);
   function resize() {
     const w = window.innerWidth, h = window.innerHeight;
     renderer.setSize(w, h, false);
@@ -465,16 +343,9 @@
     state.time = t;
     if (mixer && t !== drawnAt) mixer.setTime(Math.min(t, Math.max(clipDuration - 1e-4, 0)));
     if (hips) {
-      hips.getWorldPosition(hipsWorld);
-      spot.target.position.set(hipsWorld.x, 0, hipsWorld.z);
       // the camera glides after the dancer, keeping the point of view the user chose (snaps after a seek)
-      const ease = snap ? 1 : 1 - Math.exp(-3 * dt);
+      if (follow(hips, snap ? 1 : 1 - Math.exp(-3 * dt))) dirty = true;
       snap = false;
-      delta.set(hipsWorld.x * 0.85, 0.95, hipsWorld.z * 0.85).sub(follow).multiplyScalar(ease);
-      follow.add(delta);
-      controls.target.add(delta);
-      camera.position.add(delta);
-      if (delta.lengthSq() > 1e-10) dirty = true;
     }
     if (controls.enabled && controls.update()) dirty = true;
     showStep(t);

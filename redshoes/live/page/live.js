@@ -7,35 +7,10 @@
   const state = { ready: false, connected: false, frames: 0, step: '', status: 'connecting', ended: false, errors: [] };
   window.redshoes = state;
 
-  // ---- renderer, scene, camera, light ------------------------------------------------------------
-  const canvas = $('stage');
-  const renderer = new T.WebGLRenderer({ canvas, antialias: true });
-  renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-  renderer.shadowMap.enabled = true;
-  renderer.toneMapping = T.ACESFilmicToneMapping;
-  renderer.outputColorSpace = T.SRGBColorSpace;
-  const scene = new T.Scene();
-  scene.background = new T.Color(0x0d0709);
-  scene.fog = new T.Fog(0x0d0709, 14, 30);
-  const camera = new T.PerspectiveCamera(30, 1, 0.05, 100);
-  camera.position.set(0, 1.45, 6.2);
-  const controls = new T.OrbitControls(camera, canvas);
-  controls.target.set(0, 0.95, 0);
-  controls.enableDamping = true;
-  controls.maxPolarAngle = Math.PI * 0.49;
-  const floor = new T.Mesh(new T.PlaneGeometry(10, 8), new T.MeshStandardMaterial({ color: 0x8a5a32, roughness: 0.6 }));
-  floor.rotation.x = -Math.PI / 2;
-  floor.receiveShadow = true;
-  scene.add(floor);
-  scene.add(new T.HemisphereLight(0xffe6d0, 0x7a5234, 0.45));
-  const spot = new T.SpotLight(0xfff0dc, 200, 30, Math.PI / 14, 0.7, 1.6);
-  spot.position.set(1.2, 5.5, 9.0);
-  spot.castShadow = true;
-  spot.shadow.mapSize.set(1024, 1024);
-  scene.add(spot, spot.target);
-  const rim = new T.DirectionalLight(0xffe2c8, 0.9);
-  rim.position.set(-2, 6, -6);
-  scene.add(rim);
+  // ---- the theatre and the dancer (stage.js) ---------------------------------------------------------
+  const [stageW, stageD] = JSON.parse($('redshoes-stage').textContent);
+  const theatre = RedShoesStage.build($('stage'), stageW, stageD, false);
+  const { renderer, scene, camera, controls } = theatre;
   function resize() {
     renderer.setSize(window.innerWidth, window.innerHeight, false);
     camera.aspect = window.innerWidth / window.innerHeight;
@@ -44,21 +19,12 @@
   window.addEventListener('resize', resize);
   resize();
 
-  // ---- the dancer ----------------------------------------------------------------------------------
-  let bones = [], hips = null, jointNames = null;
-  const b64 = $('redshoes-glb').textContent.trim();
-  const bin = atob(b64), bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const byName = {};
-  new T.GLTFLoader().parse(bytes.buffer, '', (gltf) => {
-    gltf.scene.traverse((o) => {
-      if (o.isMesh) { o.castShadow = true; o.frustumCulled = false; }
-      if (o.isBone) byName[o.name] = o;
-    });
-    scene.add(gltf.scene);
+  let bones = [], hips = null, jointNames = null, byName = {};
+  RedShoesStage.loadDancer(scene, 'redshoes-glb', (gltf, named) => {
+    byName = named;
     bindBones();
     state.ready = true;
-  }, (err) => { state.errors.push(String(err)); });
+  }, (err) => { state.errors.push(err); });
   function bindBones() {
     if (!jointNames || !Object.keys(byName).length) return;
     bones = jointNames.map((n) => byName[n] || null);
@@ -152,7 +118,7 @@
     state.stepName = s.name;
   }
 
-  const hipsWorld = new T.Vector3(), follow = new T.Vector3(0, 0.95, 0), delta = new T.Vector3();
+  const follow = RedShoesStage.follower(theatre);
   function frame() {
     const t = audio ? audio.currentTime : clock();
     state.time = t;
@@ -161,12 +127,7 @@
     if (a) pose(a, frames.get(i0 + 1), i - i0);
     else if (finalPose && t >= endTime - 0.2) pose(finalPose, null, 0);
     showStep(t);
-    if (hips) {
-      hips.getWorldPosition(hipsWorld);
-      spot.target.position.set(hipsWorld.x, 0, hipsWorld.z);
-      delta.set(hipsWorld.x * 0.85, 0.95, hipsWorld.z * 0.85).sub(follow).multiplyScalar(0.05);
-      follow.add(delta); controls.target.add(delta); camera.position.add(delta);
-    }
+    if (hips) follow(hips, 0.05);
     controls.update();
     renderer.render(scene, camera);
     requestAnimationFrame(frame);
