@@ -8,7 +8,7 @@ import numpy as np
 
 from redshoes.errors import InputError
 from redshoes.hear.audio import Audio, load_audio, write_audio_ogg
-from redshoes.hear.bars import make_bars
+from redshoes.hear.bars import end_at_bar, make_bars
 from redshoes.hear.beats import track_beats, trim_beats
 from redshoes.hear.click import mix_click
 from redshoes.hear.energy import SILENCE_DB, accents, energy_curve, loudest_db, sustained
@@ -34,12 +34,13 @@ def hear(audio: Audio, *, source: str) -> MusicMap:
         raise InputError(f"{source} sounds like steady noise (nothing in it changes); give music with a pulse")
     percussive = percussiveness(features) > PERCUSSIVE
     track = track_beats(features.onset, features.hop, bass=features.bass, percussive=percussive)
-    beats = trim_beats(track.beats, features.onset, features.hop)
+    beats, held = trim_beats(track.beats, features)
     if len(beats) < 4:
         raise InputError(
             f"{source}: no steady beat found (is it silent or only noise?); give music with a pulse"
         )
     meter = infer_meter(features, beats, groupings=DRUM_GROUPINGS if percussive else BEATS_PER_BAR)
+    beats, meter = end_at_bar(beats, meter, held)
     bars = make_bars(beats, meter, audio.duration)
     if not bars:
         raise InputError(f"{source}: no bars found; give music with a steady pulse")

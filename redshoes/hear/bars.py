@@ -23,3 +23,16 @@ def make_bars(beats: np.ndarray, meter: Meter, duration: float) -> tuple[Bar, ..
         name = meter_name(int(meter.beats_per_bar[first]), bool(meter.compound[first]))
         bars.append(Bar(index=index + 1, start=bar_beats[0], end=end, meter=name, beats=bar_beats))
     return tuple(bars)
+
+
+def end_at_bar(beats: np.ndarray, meter: Meter, held: int) -> tuple[np.ndarray, Meter]:
+    """Drop the held beats (the last `held`, counted through a final chord) from the first that would start a
+    new bar: the count of a held chord ends with its bar."""
+    if held == 0:
+        return beats, meter
+    tail = np.arange(len(beats) - held, len(beats))
+    new_bar = tail[meter.position[tail] == 0]
+    if len(new_bar) == 0:
+        return beats, meter
+    cut = int(new_bar[0])
+    return beats[:cut], Meter(meter.position[:cut], meter.beats_per_bar[:cut], meter.compound[:cut])

@@ -7,7 +7,13 @@ so the tempo may drift or change between sections. Beats: dynamic programming in
 "Beat tracking by dynamic programming", with the local period in place of one global period; then a second
 pass whose local period is measured from the first pass's own beats (a running median of their intervals),
 which follows a pianist's rubato better than the autocorrelation (a polonaise's long first beat pulls the
-autocorrelation toward its short beats).
+autocorrelation toward its short beats), and holds to it more tightly. The DP weighs a note that stands alone
+with the note just after it (within a third of a beat) less by that note: of two close notes the second is the
+accented one, so a pickup is not the beat it leads into (a polonaise's loud sixteenth before beats 2 and 3).
+The full band and the bass place the beats each weighed by how clearly it pulses at the beat period.
+The last beat is the end of the best path (the music is followed by silence in the DP), not the strongest
+onset near the end; beats before the first attack and after the last are dropped, except through a final held
+chord, which is counted to the end of its bar (`trim_beats`, `redshoes.hear.bars.end_at_bar`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
+from redshoes.hear.features import Features
 
 MIN_PERIOD = 0.30  # seconds (200 BPM)
 MAX_PERIOD = 1.40  # seconds (43 BPM)
@@ -31,6 +39,16 @@ JUMP_COST = 8.0  # per octave of tempo change between tempo steps (log-score uni
 SAME_OCTAVE = 0.3  # octaves: a period with the bass this close to the full band's alone keeps its octave
 FOLLOW_BEATS = 16  # beats over which the tracked beats' own intervals give the local period (second pass)
 SWITCH_COST = 1.0  # for any change larger than a drift (a new tempo)
+FOLLOW_TIGHT = 2.0  # the second pass knows its period from the beats themselves: it holds to it twice as tightly
+FOLLOW_RANGE = 1.25  # the followed period stays within this factor of the autocorrelation's (same tempo octave)
+LEAD_IN = 1.0  # weight of the onset just after a note that discounts it as a pickup (see `_lead_in_discounted`)
+LEAD_FROM = 0.15  # beats: the gap after a note within which the next note makes it a pickup ...
+LEAD_TO = 0.35  # ... up to a third of a beat (a sixteenth before the beat, an ornament)
+RUN = 1.0  # how much a note just after the follower (or just before this note) makes it a run, not a pickup
+CLARITY_WINDOW = 8.0  # seconds per window when measuring how clearly a band pulses
+ATTACK_SHARE = 0.25  # an onset this share of a typical beat's marks a beat the music plays (a soft pickup too)
+SOUND_DB = 40.0  # below the loudest moment by more than this: silence or a noise floor, no music
+HELD_DB = 25.0  # a final held chord is counted while it sounds within this of the loudest moment
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,8 +69,12 @@ def normalise_onset(onset: np.ndarray, hop: float) -> np.ndarray:
     return (detrended / np.maximum(spread, 0.05 * spread.max() + 1e-9)).astype(np.float32)
 
 
-def local_salience(onset: np.ndarray, hop: float) -> tuple[np.ndarray, np.ndarray]:
-    """Beat-period salience per window: (windows, lags) scores and the lags (frames) they are for."""
+def local_salience(onset: np.ndarray, hop: float, *, whole_windows: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Beat-period salience per window: (windows, lags) scores and the lags (frames) they are for.
+
+    `whole_windows`: near the start and the end, slide each window inside the music instead of cutting it short
+    (a cut window's autocorrelation shortens the period: the last bars of a piece would be counted too fast).
+    """
     lags = np.arange(int(MIN_PERIOD / hop), int(MAX_PERIOD / hop) + 1)
     win = int(WINDOW / hop)
     step = int(STEP / hop)
@@ -62,7 +84,11 @@ def local_salience(onset: np.ndarray, hop: float) -> tuple[np.ndarray, np.ndarra
     prior = np.exp(-0.5 * (np.log2(lags * hop / PRIOR_CENTRE) / PRIOR_WIDTH) ** 2)
     half = win // 2 + 2 * lags[-1]
     for row, centre in enumerate(starts):
-        segment = onset[max(0, centre - half) : centre + half]
+        first = centre - half
+        if whole_windows:
+            first = min(first, len(onset) - 2 * half)
+        last = max(0, first) + 2 * half if whole_windows else centre + half
+        segment = onset[max(0, first) : last]
         acf = _autocorrelation(segment, max_lag)
         scores[row] = _period_scores(acf, lags) * prior
     return scores, lags
@@ -140,25 +166,76 @@ def track_beats(
     """Beat times from onset strength: local periods, then the best-scoring beat sequence (Ellis DP).
 
     `bass` (optional, same frames as `onset`): low-band onsets. They place the beats with the full-band onsets
-    (the bass marks the beat where a melody's ornaments or off-beat strings come early or late), and they
-    steady the tempo: with them the local period holds where the full band's rhythm hides it (a Haydn minuet's
-    off-beat viola). But a piano's bass may run in eighths, so the full band alone chooses the tempo octave,
+    (the bass marks the beat where a melody's ornaments or off-beat strings come early or late), each band
+    weighed by how clearly it pulses at the beat (`_pulse_clarity`: a cello's line under busy violins leads),
+    and they steady the tempo: with them the local period holds where the full band's rhythm hides it (a Haydn
+    minuet's off-beat viola). But a piano's bass may run in eighths, so the full band alone chooses the tempo octave,
     except in `percussive` music (drums), where a soft snare must not halve the tempo the kick and snare mark.
     """
     strength = normalise_onset(onset, hop)
     placing = strength if bass is None else strength + BASS_PLACING * normalise_onset(bass, hop)
-    periods_per_window = period_path(*local_salience(placing, hop))
+    periods_per_window = period_path(*local_salience(placing, hop, whole_windows=True))
+    if bass is not None:  # place the beats with each band weighed by how clearly it pulses at the beat
+        low = normalise_onset(bass, hop)
+        lag = float(np.median(periods_per_window))
+        full_weight, bass_weight = _pulse_clarity(strength, lag, hop), _pulse_clarity(low, lag, hop)
+        total = full_weight + bass_weight
+        if total > 0.0:
+            placing = (2.0 * full_weight * strength + 2.0 * BASS_PLACING * bass_weight * low) / total
     if not percussive and bass is not None:
-        alone = period_path(*local_salience(strength, hop))
+        alone = period_path(*local_salience(strength, hop, whole_windows=True))
         same_octave = np.abs(np.log2(periods_per_window / alone)) < SAME_OCTAVE
         periods_per_window = np.where(same_octave, periods_per_window, alone)
     step = int(STEP / hop)
     frame_period = np.interp(
         np.arange(len(strength)), np.arange(len(periods_per_window)) * step, periods_per_window
     )
-    beats = _dynamic_programme(placing, frame_period, tightness)
-    beats = _dynamic_programme(placing, _followed_period(beats, len(strength), frame_period), tightness)
+    salience = _lead_in_discounted(placing, frame_period)
+    beats = _dynamic_programme(salience, frame_period, tightness)
+    followed = _followed_period(beats, len(strength), frame_period)
+    beats = _dynamic_programme(salience, followed, FOLLOW_TIGHT * tightness)
     return BeatTrack(beats=beats * hop, periods=periods_per_window * hop, step=STEP)
+
+
+def _pulse_clarity(onset: np.ndarray, lag: float, hop: float) -> float:
+    """How clearly an onset curve pulses at the beat period `lag` (frames): the median over windows of its
+    normalised autocorrelation there (0 when it does not; a cello's bass line under off-beat violins: 0.17,
+    the violins: 0.06)."""
+    window = int(CLARITY_WINDOW / hop)
+    values = []
+    for start in range(0, max(1, len(onset) - window), max(1, window // 2)):
+        acf = _autocorrelation(onset[start : start + window], int(2 * lag) + 3)
+        k = int(round(lag))
+        values.append(float(acf[max(0, k - 1) : k + 2].max()))
+    return max(float(np.median(values)), 0.0)
+
+
+def _lead_in_discounted(strength: np.ndarray, period: np.ndarray) -> np.ndarray:
+    """Onset strength less `LEAD_IN` times the note that follows it a short gap later (a sixteenth to a third
+    of the beat) where the two stand alone: of two notes close together the second is the accented one, while
+    in a run of three or more the first and the last are (Povel and Essens, 1985, "Perception of temporal
+    patterns"). So a pickup weighs less than the beat it leads into, and a beat that starts a run keeps its
+    weight. Per frame: the follower (the strongest onset lo..hi frames later) counts less any onset just after
+    the follower (the run goes on) and any just before this frame (this note is inside a run)."""
+    if LEAD_IN == 0.0 or len(strength) == 0:
+        return strength
+    discount = np.zeros_like(strength)
+    typical = float(np.median(period))
+    widths = np.round(np.round(period / (0.05 * typical)) * 0.05 * typical).astype(int)  # 5 % steps of period
+    for width in np.unique(widths):
+        lo, hi = max(1, int(round(LEAD_FROM * width))), max(2, int(round(LEAD_TO * width)))
+        follower = _window_max(strength, lo, hi)
+        after_follower = _window_max(strength, 2 * lo, 2 * hi)
+        before = _window_max(strength[::-1], lo, hi)[::-1]
+        chosen = widths == width
+        discount[chosen] = np.maximum(follower - RUN * (after_follower + before), 0.0)[chosen]
+    return np.maximum(strength - LEAD_IN * discount, 0.0).astype(np.float32)
+
+
+def _window_max(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Per frame t, the largest of x[t + lo .. t + hi] (0 beyond the end)."""
+    ahead = maximum_filter1d(x, hi - lo + 1, origin=-((hi - lo + 1) // 2), mode="constant")
+    return np.concatenate([ahead[lo:], np.zeros(min(lo, len(x)), dtype=x.dtype)])[: len(x)]
 
 
 def _followed_period(beats: np.ndarray, n: int, fallback: np.ndarray) -> np.ndarray:
@@ -173,20 +250,28 @@ def _followed_period(beats: np.ndarray, n: int, fallback: np.ndarray) -> np.ndar
     centres = (beats[:-1] + beats[1:]) / 2
     followed = np.interp(np.arange(n), centres, local)
     # keep to the tempo octave the autocorrelation found: a slip of the beats must not halve or double it
-    return np.clip(followed, 0.8 * fallback, 1.25 * fallback)
+    return np.clip(followed, fallback / FOLLOW_RANGE, FOLLOW_RANGE * fallback)
 
 
 def _dynamic_programme(strength: np.ndarray, period: np.ndarray, tightness: float) -> np.ndarray:
-    """Ellis's beat DP, vectorised over blocks of frames that cannot depend on one another."""
+    """Ellis's beat DP, vectorised over blocks of frames that cannot depend on one another.
+
+    The music is followed by two beat periods of silence, and the path is traced back from the best frame in
+    that silence: the last beat is then the one the whole path supports best, not merely a strong onset near
+    the end (a late off-beat would otherwise bend the last bars of beats toward it).
+    """
     n = len(strength)
-    local = np.convolve(strength, np.hanning(5) / 2.5, mode="same")
+    tail = int(np.ceil(2.0 * period[-1])) + 1
+    local = np.convolve(np.concatenate([strength, np.zeros(tail)]), np.hanning(5) / 2.5, mode="same")
+    period = np.concatenate([period, np.full(tail, period[-1])])
+    total = n + tail
     score = local.astype(np.float64).copy()
-    back = -np.ones(n, dtype=int)
+    back = -np.ones(total, dtype=int)
     t = 0
-    while t < n:
+    while t < total:
         p = period[t]
         block = max(1, int(p // 2) - 1)
-        frames = np.arange(t, min(n, t + block))
+        frames = np.arange(t, min(total, t + block))
         lo_off = int(np.round(2.0 * p))
         hi_off = max(1, int(np.round(0.5 * p)))
         offsets = np.arange(hi_off, lo_off + 1)
@@ -200,32 +285,38 @@ def _dynamic_programme(strength: np.ndarray, period: np.ndarray, tightness: floa
         score[frames] = local[frames] + np.where(ok, best_value, 0.0)
         back[frames] = np.where(ok, prev[np.arange(len(frames)), best], -1)
         t += block
-    end = _last_beat(score, local)
-    beats = [end]
+    beats = [n + int(np.argmax(score[n:]))]
     while back[beats[-1]] >= 0:
         beats.append(int(back[beats[-1]]))
-    return np.array(beats[::-1], dtype=float)
+    chosen = np.array(beats[::-1], dtype=float)
+    return chosen[chosen < n]
 
 
-def _last_beat(score: np.ndarray, local: np.ndarray) -> int:
-    """The last frame near the end whose score is a local peak and whose onset is not negligible."""
-    tail = score[-max(1, len(score) // 20) :]
-    threshold = 0.5 * np.median(tail[tail > 0]) if np.any(tail > 0) else 0.0
-    candidates = np.flatnonzero(
-        (score[1:-1] >= score[:-2]) & (score[1:-1] >= score[2:]) & (score[1:-1] > threshold)
-    )
-    near_end = candidates[candidates > len(score) - 0.1 * len(score)] + 1
-    if len(near_end) == 0:
-        return int(np.argmax(score))
-    return int(near_end[np.argmax(score[near_end])])
+def trim_beats(beats: np.ndarray, features: Features) -> tuple[np.ndarray, int]:
+    """The beats the music sounds on: from the first beat with an attack to the last, then on through a final
+    held chord while it still sounds, when the music ends inside the file (a dancer counts the held chord out).
 
-
-def trim_beats(beats: np.ndarray, strength: np.ndarray, hop: float) -> np.ndarray:
-    """Drop beats before the music starts and after it ends (where the onset strength is nil)."""
+    Returns the beats and how many of them, at the end, are held (no attack): `end_at_bar` keeps those only to
+    the end of their bar. An attack is an onset at least `ATTACK_SHARE` of a typical beat's (normalised, so a
+    soft pickup counts), where the sound is within `SOUND_DB` of the loudest moment (not a noise floor).
+    """
     if len(beats) == 0:
-        return beats
-    active = np.flatnonzero(strength > 0.1 * strength.max())
-    if len(active) == 0:
-        return beats[:0]
-    first, last = active[0] * hop - 0.1, active[-1] * hop + 0.1
-    return beats[(beats >= first) & (beats <= last)]
+        return beats, 0
+    strength = normalise_onset(features.onset, features.hop) + normalise_onset(features.bass, features.hop)
+    level = 20 * np.log10(features.rms.astype(np.float64) + 1e-12)
+    loudest = float(level.max())
+    frames = features.time_to_frame(beats)
+    reach = max(1, int(round(0.05 / features.hop)))
+    onset = np.array([strength[max(0, f - reach) : f + reach + 1].max() for f in frames])
+    at_beat = np.array([np.median(level[max(0, f - reach) : f + reach + 1]) for f in frames])
+    sounding = at_beat > loudest - SOUND_DB
+    if not np.any(sounding):
+        return beats[:0], 0
+    attack = np.flatnonzero((onset >= ATTACK_SHARE * np.median(onset[sounding])) & sounding)
+    if len(attack) == 0:
+        return beats[:0], 0
+    first, last = int(attack[0]), int(attack[-1])
+    held = 0
+    if level[frames[last] :].min() < loudest - SOUND_DB:  # the music ends in the file, it is not cut off
+        held = int(np.argmin(np.append(at_beat[last + 1 :] > loudest - HELD_DB, False)))
+    return beats[first : last + 1 + held], held

@@ -19,6 +19,7 @@ N_MELS = 64
 BASS_HZ = 220.0
 BLOCK_FRAMES = 1024
 FLATNESS_FROM_BIN = 20  # above 215 Hz, where a kick drum's or a bass note's tone would not dominate
+BASS_OCTAVE = 2.5  # octaves above A0: the bass line's pitch classes are weighed around 155 Hz (one octave wide)
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,7 +28,9 @@ class Features:
 
     onset (n,): log-mel spectral flux; bass (n,): flux below 220 Hz; chroma (n, 12): pitch-class energy,
     each row summing to 1 or 0; rms (n,): root-mean-square amplitude (linear); mfcc (n, 13);
-    flatness (n,): spectral flatness above 215 Hz (0 = tonal, 1 = noise; drums are noisy).
+    flatness (n,): spectral flatness above 215 Hz (0 = tonal, 1 = noise; drums are noisy);
+    bass_chroma (n, 12): pitch-class energy of the bass line (its harmonics weighed around 155 Hz), rows summing
+    to 1 or 0: the bass note changes on the downbeat where the melody's accents may not.
     """
 
     hop: float
@@ -37,6 +40,7 @@ class Features:
     rms: np.ndarray
     mfcc: np.ndarray
     flatness: np.ndarray
+    bass_chroma: np.ndarray
 
     def time_to_frame(self, time: float | np.ndarray) -> np.ndarray:
         """Nearest frame index (clipped to the signal)."""
@@ -50,6 +54,8 @@ def compute_features(audio: Audio) -> Features:
     mel = librosa.filters.mel(sr=sr, n_fft=N_FFT, n_mels=N_MELS).astype(np.float32)
     chroma_fb = librosa.filters.chroma(sr=sr, n_fft=N_FFT).astype(np.float32)
     chroma_fb[:, : int(55.0 * N_FFT / sr)] = 0.0
+    bass_fb = librosa.filters.chroma(sr=sr, n_fft=N_FFT, ctroct=BASS_OCTAVE, octwidth=1.0).astype(np.float32)
+    bass_fb[:, : int(30.0 * N_FFT / sr)] = 0.0
     dct = _dct_matrix(13, N_MELS)
     bass_bins = int(BASS_HZ * N_FFT / sr) + 1
     n_frames = 1 + len(audio.samples) // HOP
@@ -57,6 +63,7 @@ def compute_features(audio: Audio) -> Features:
     bass = np.zeros(n_frames, np.float32)
     rms = np.zeros(n_frames, np.float32)
     chroma = np.zeros((n_frames, 12), np.float32)
+    bass_chroma = np.zeros((n_frames, 12), np.float32)
     mfcc = np.zeros((n_frames, 13), np.float32)
     flatness = np.zeros(n_frames, np.float32)
     prev_mel: np.ndarray | None = None
@@ -76,12 +83,18 @@ def compute_features(audio: Audio) -> Features:
         c = power @ chroma_fb.T
         total = c.sum(axis=1, keepdims=True)
         chroma[first : first + count] = np.where(total > 1e-8, c / np.maximum(total, 1e-8), 0.0)
+        low = power @ bass_fb.T
+        low_total = low.sum(axis=1, keepdims=True)
+        bass_chroma[first : first + count] = np.where(low_total > 1e-8, low / np.maximum(low_total, 1e-8), 0.0)
         mel_power = power @ mel.T
         log_power = np.log(1e-6 + mel_power)
         mfcc[first : first + count] = log_power @ dct.T
         upper = power[:, FLATNESS_FROM_BIN:]
         flatness[first : first + count] = np.exp(np.log(upper + 1e-10).mean(axis=1)) / (upper.mean(axis=1) + 1e-10)
-    return Features(hop=HOP / sr, onset=onset, bass=bass, chroma=chroma, rms=rms, mfcc=mfcc, flatness=flatness)
+    return Features(
+        hop=HOP / sr, onset=onset, bass=bass, chroma=chroma, rms=rms, mfcc=mfcc, flatness=flatness,
+        bass_chroma=bass_chroma,
+    )
 
 
 def _chunk(samples: np.ndarray, start: int, length: int) -> np.ndarray:

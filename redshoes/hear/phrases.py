@@ -13,6 +13,7 @@ from redshoes.hear.music_map import Bar, Phrase
 
 STEADY_BARS = 4  # a new meter must hold this many bars to restart the count (one odd bar is a tracking slip)
 INTRO_GAIN = 1.3  # how much more novelty a 4-bar-late phrase grid needs to win over counting from bar one
+INTRO_NOVELTY = 0.1  # and at least this much (music: 0.3-1.9; a click track, where nothing changes: 0.04)
 
 
 def phrase_length(bars: tuple[Bar, ...]) -> int:
@@ -58,7 +59,7 @@ def phrase_breaks(bars: tuple[Bar, ...], features: Features, length: int) -> tup
     if end >= length + half:
         plain = novelty[length:end:length].mean()
         shifted = novelty[half:end:length].mean()
-        if shifted > INTRO_GAIN * plain and shifted > 0:
+        if shifted > INTRO_GAIN * plain and shifted > INTRO_NOVELTY:
             intro.append(half)
     return tuple(sorted(set(breaks + intro)))
 
