@@ -9,7 +9,7 @@ import numpy as np
 from redshoes.errors import InputError
 from redshoes.hear.audio import Audio, load_audio, write_audio_ogg
 from redshoes.hear.bars import end_at_bar, make_bars
-from redshoes.hear.beats import track_beats, trim_beats
+from redshoes.hear.beats import last_note_fades, track_beats, trim_beats
 from redshoes.hear.click import mix_click
 from redshoes.hear.energy import SILENCE_DB, accents, energy_curve, loudest_db, sustained
 from redshoes.hear.features import compute_features, percussiveness, timbre_variation
@@ -40,7 +40,7 @@ def hear(audio: Audio, *, source: str) -> MusicMap:
             f"{source}: no steady beat found (is it silent or only noise?); give music with a pulse"
         )
     meter = infer_meter(features, beats, groupings=DRUM_GROUPINGS if percussive else BEATS_PER_BAR)
-    beats, meter = end_at_bar(beats, meter, held)
+    beats, meter = end_at_bar(beats, meter, held, fades=last_note_fades(beats, features))
     bars = make_bars(beats, meter, audio.duration)
     if not bars:
         raise InputError(f"{source}: no bars found; give music with a steady pulse")

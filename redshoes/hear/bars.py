@@ -25,9 +25,13 @@ def make_bars(beats: np.ndarray, meter: Meter, duration: float) -> tuple[Bar, ..
     return tuple(bars)
 
 
-def end_at_bar(beats: np.ndarray, meter: Meter, held: int) -> tuple[np.ndarray, Meter]:
+def end_at_bar(beats: np.ndarray, meter: Meter, held: int, *, fades: bool = False) -> tuple[np.ndarray, Meter]:
     """Drop the held beats (the last `held`, counted through a final chord) from the first that would start a
-    new bar: the count of a held chord ends with its bar."""
+    new bar: the count of a held chord ends with its bar. With `fades` (the last note dies away within its beat, see
+    `redshoes.hear.beats.last_note_fades`), a last beat that would start a bar alone is a pickup into music the
+    recording stops before, and is dropped too."""
+    if held == 0 and fades and len(beats) > 1 and meter.position[-1] == 0:
+        return beats[:-1], Meter(meter.position[:-1], meter.beats_per_bar[:-1], meter.compound[:-1])
     if held == 0:
         return beats, meter
     tail = np.arange(len(beats) - held, len(beats))

@@ -13,7 +13,10 @@ accented one, so a pickup is not the beat it leads into (a polonaise's loud sixt
 The full band and the bass place the beats each weighed by how clearly it pulses at the beat period.
 The last beat is the end of the best path (the music is followed by silence in the DP), not the strongest
 onset near the end; beats before the first attack and after the last are dropped, except through a final held
-chord, which is counted to the end of its bar (`trim_beats`, `redshoes.hear.bars.end_at_bar`).
+chord, which is counted to the end of its bar (`trim_beats`, `redshoes.hear.bars.end_at_bar`); so is a beat in
+the last moment of a file that cuts the music off, and a last short note that would start a bar of its own (a
+pickup into a phrase the recording stops before, `last_note_fades`). A beat is timed between the two frames
+whose difference makes its onset strength (`FLUX_LAG`).
 """
 
 from __future__ import annotations
@@ -42,13 +45,17 @@ SWITCH_COST = 1.0  # for any change larger than a drift (a new tempo)
 FOLLOW_TIGHT = 2.0  # the second pass knows its period from the beats themselves: it holds to it twice as tightly
 FOLLOW_RANGE = 1.25  # the followed period stays within this factor of the autocorrelation's (same tempo octave)
 LEAD_IN = 1.0  # weight of the onset just after a note that discounts it as a pickup (see `_lead_in_discounted`)
-LEAD_FROM = 0.15  # beats: the gap after a note within which the next note makes it a pickup ...
+LEAD_FROM = 0.2  # beats: the gap after a note from which the next makes it a pickup (closer: one spread attack) ...
 LEAD_TO = 0.35  # ... up to a third of a beat (a sixteenth before the beat, an ornament)
 RUN = 1.0  # how much a note just after the follower (or just before this note) makes it a run, not a pickup
 CLARITY_WINDOW = 8.0  # seconds per window when measuring how clearly a band pulses
 ATTACK_SHARE = 0.25  # an onset this share of a typical beat's marks a beat the music plays (a soft pickup too)
 SOUND_DB = 40.0  # below the loudest moment by more than this: silence or a noise floor, no music
 HELD_DB = 25.0  # a final held chord is counted while it sounds within this of the loudest moment
+FADE_BEATS = 1.0  # a last note that falls below HELD_DB before its beat is out is short, not a final chord
+FLUX_LAG = 0.5  # frames: the flux at frame k is the change from frame k - 1 to k, so it is timed between the two
+# (a swelling, bowed note's flux peaks after the note begins; this keeps such beats from falling late)
+ROOM = 0.3  # seconds (at most half a beat): a count needs this much music after it to be danced or heard out
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +201,7 @@ def track_beats(
     beats = _dynamic_programme(salience, frame_period, tightness)
     followed = _followed_period(beats, len(strength), frame_period)
     beats = _dynamic_programme(salience, followed, FOLLOW_TIGHT * tightness)
-    return BeatTrack(beats=beats * hop, periods=periods_per_window * hop, step=STEP)
+    return BeatTrack(beats=(beats - FLUX_LAG) * hop, periods=periods_per_window * hop, step=STEP)
 
 
 def _pulse_clarity(onset: np.ndarray, lag: float, hop: float) -> float:
@@ -299,6 +306,8 @@ def trim_beats(beats: np.ndarray, features: Features) -> tuple[np.ndarray, int]:
     Returns the beats and how many of them, at the end, are held (no attack): `end_at_bar` keeps those only to
     the end of their bar. An attack is an onset at least `ATTACK_SHARE` of a typical beat's (normalised, so a
     soft pickup counts), where the sound is within `SOUND_DB` of the loudest moment (not a noise floor).
+    A beat in the last `ROOM` seconds (at most half a beat) of the file is dropped: a file cut off there leaves
+    no time to dance the count, nor to hear whether its note is a beat or a pickup.
     """
     if len(beats) == 0:
         return beats, 0
@@ -319,4 +328,26 @@ def trim_beats(beats: np.ndarray, features: Features) -> tuple[np.ndarray, int]:
     held = 0
     if level[frames[last] :].min() < loudest - SOUND_DB:  # the music ends in the file, it is not cut off
         held = int(np.argmin(np.append(at_beat[last + 1 :] > loudest - HELD_DB, False)))
-    return beats[first : last + 1 + held], held
+    gap = float(np.median(np.diff(beats))) if len(beats) > 1 else 1.0
+    end = (len(features.onset) - 1) * features.hop - min(ROOM, 0.5 * gap)
+    kept = beats[first : last + 1 + held]
+    cut = len(kept) - int(np.searchsorted(kept, end, side="right"))  # beats where the file cuts the music off
+    return kept[: len(kept) - cut], max(0, held - cut)
+
+
+def last_note_fades(beats: np.ndarray, features: Features) -> bool:
+    """Does the music end with the last beat's note dying away before its beat is out (below `HELD_DB` from the
+    loudest moment within `FADE_BEATS` of a beat), then silence to the end of the file? A piece that ends on a
+    downbeat holds its final chord; a soft short note there is the pickup into a phrase the recording stops
+    before (`redshoes.hear.bars.end_at_bar` drops it when it would start a bar of its own)."""
+    if len(beats) < 2:
+        return False
+    level = 20 * np.log10(features.rms.astype(np.float64) + 1e-12)
+    loudest = float(level.max())
+    last = int(features.time_to_frame(beats[-1]))
+    if level[last:].min() >= loudest - SOUND_DB:  # the file cuts the music off: it does not end here
+        return False
+    gap = float(np.median(np.diff(beats)))
+    reach = max(1, int(round(0.05 / features.hop)))
+    until = int(features.time_to_frame(beats[-1] + FADE_BEATS * gap))
+    return bool(np.any(level[last + reach : until + 1] < loudest - HELD_DB)) if until > last + reach else False
