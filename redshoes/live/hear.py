@@ -6,13 +6,19 @@ seconds the beat period is scored on that window with the offline tempo salience
 (`redshoes.hear.beats.local_salience`: beat, bar-level, subdivision and 1.5-beat terms) and smoothed by a
 forward-only Viterbi over the candidate periods with the offline tracker's cost of a jump (made `HOLD` times
 dearer, since no later audio can confirm a change): the counted level wins when it has scored best for a
-while, not when one window says otherwise. As offline, one path runs on the onsets with the bass and one on
-the full band alone, which chooses the octave unless the onsets are noisy (drums). The phase is the end of
-the best beat chain (a forward Ellis DP at the period measured from the beats just counted) through the
-recent onsets with the bass; the grid moves to it only when it is more than `PHASE_DEADBAND` off, so the
-dancer's counts stay put. Beats are committed once `CONFIRM` seconds of audio after them have been heard,
-moved onto the onset played within `SNAP` seconds (so the grid follows rubato); the grid beyond the last
-beat is the prediction a dancer moves to.
+while, not when one window says otherwise. Without the offline tracker's hindsight (its path is chosen
+knowing the whole piece) the first bars would often be counted at the wrong level, so each window's evidence
+also asks which periods a dancer would count at all (`_counted`, from the metrical levels: a count groups the
+fastest clear pulse by one, two or three; a bar groups counts by two, three or four): an eighth note whose bar
+shows only at six of it, or a period heard neither itself nor as two or three of a clear pulse, keeps only
+`UNCOUNTED` of its evidence. As offline, one path runs on the onsets with the bass and one on the full band
+alone, which chooses the octave unless the onsets are noisy (drums). The phase is the end of the best beat
+chain (a forward Ellis DP at the period measured from the beats just counted) through the recent onsets with
+the bass, each less the onset that follows it closely (a pickup leads into the beat: the offline tracker's
+lead-in discount, `_lead_in_discounted`); the grid moves to it only when it is more than `PHASE_DEADBAND`
+off, so the dancer's counts stay put. Beats are committed once `CONFIRM` seconds of audio after them have
+been heard, moved onto the onset played within `SNAP` seconds (so the grid follows rubato); the grid beyond
+the last beat is the prediction a dancer moves to.
 Meter (3 or 4 counts) and the downbeat come from the bass and onset accents of the committed beats.
 Silence or invalid input stops the count; when music returns the count starts again.
 """
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 
 import librosa
 import numpy as np
+from scipy.ndimage import maximum_filter1d
 
 from redshoes.hear import PERCUSSIVE
 from redshoes.hear.beats import (
@@ -52,11 +59,18 @@ SILENT_FOR = 0.75  # seconds under the silence level that stop the count
 HOLD = 6.0  # how much harder than offline it is to leave a tempo (no later audio confirms a change)
 FOLLOW_MIN = 8  # beats counted before their own intervals give the period
 FOLLOW_FROM = 0.015  # fraction: how far the counted beats' period must differ from the autocorrelation's to win
-FOLLOW_REACH = 0.025  # fraction: how far from the autocorrelation's period the counted beats may take it
+FOLLOW_REACH = 0.05  # fraction: how far from the autocorrelation's period the counted beats may take it
 ROWS = 3  # newest salience windows averaged into the evidence of one analysis
 PHASE_PULL_COST = 4.0  # per squared fraction of a period: the preference for the predicted beat
 PHASE_DEADBAND = 0.1  # fraction of a period: the beat chain moves the grid only when it is further off than this
 TIGHTNESS = 150.0  # how strictly the beat chain keeps to the period (as the offline tracker)
+SIX_LEVEL = 0.1  # autocorrelation at six periods of a candidate that shows a bar there
+SIX_SHARE = 0.3  # a candidate is an eighth of that bar when two, three and four periods reach less than this of it
+UNHEARD = 0.25  # share of the clearest periodicity below which a period and its halves and thirds are not heard
+SPREAD = 0.04  # fraction of a lag: how far rubato spreads a periodicity in the autocorrelation
+UNCOUNTED = 0.3  # share of its evidence kept by a period a dancer would not count
+LEAD_IN = 0.75  # share of the onset that follows a note closely taken from the note (offline: 1.0, with hindsight)
+LEAD_FROM, LEAD_TO = 0.15, 0.35  # fractions of a period: where the note a pickup leads into lies after it
 MAX_ABS = 64.0  # samples beyond this are not audio in -1..1 (integers sent as floats, garbage)
 METER_MARGIN = 0.25  # how much better another meter or downbeat must score to replace the current one
 ACCENTS_KEPT = 24
@@ -149,6 +163,59 @@ def _beat_chain(local: np.ndarray, period: float) -> np.ndarray:
         best = candidate.max(axis=1)
         score[frames] = local[frames] + np.maximum(best, 0.0)
     return score
+
+
+def _periodicity(onset: np.ndarray, max_lag: int) -> np.ndarray:
+    """Normalised autocorrelation of the onset strength up to `max_lag` frames (unbiased; zeros beyond)."""
+    x = onset - onset.mean()
+    n = len(x)
+    size = 1 << int(np.ceil(np.log2(2 * n + 1)))
+    spectrum = np.fft.rfft(x, size)
+    acf = np.zeros(max_lag + 1)
+    raw = np.fft.irfft(spectrum * np.conj(spectrum), size)[: max_lag + 1]
+    acf[: len(raw)] = raw / np.maximum(n - np.arange(len(raw)), n // 4)
+    return np.maximum(acf / (acf[0] + 1e-9), 0.0)
+
+
+def _counted(onset: np.ndarray, lags: np.ndarray) -> np.ndarray:
+    """Per candidate beat period (`lags`, frames): 1, or `UNCOUNTED` where a dancer would not count it. The
+    metrical levels: a count groups the fastest clear pulse by one, two or three, and a bar groups counts by two,
+    three or four. So not counted: an eighth note whose bar shows only at six of it, none at two, three or four
+    (an adagio's rolling eighths in 3/4: the count is two of them), and a period heard neither itself nor as two
+    or three of a clear pulse (three quarters of that bar: it scores only by the bar it divides by four)."""
+    factor = np.ones(len(lags))
+    reach = len(onset) // 2
+    acf = _periodicity(onset.astype(np.float64), reach + 2)
+
+    def at(multiple: float) -> np.ndarray:
+        """The autocorrelation's best value within `SPREAD` of each candidate's lag times `multiple`."""
+        lag = lags * multiple
+        spread = np.maximum(1, np.round(SPREAD * lag)).astype(int)
+        offsets = np.arange(-int(spread.max()), int(spread.max()) + 1)
+        index = np.round(lag).astype(int)[:, None] + offsets[None, :]
+        inside = (np.abs(offsets)[None, :] <= spread[:, None]) & (index >= 0) & (index <= reach)
+        return np.where(inside, acf[np.clip(index, 0, reach)], 0.0).max(axis=1)
+
+    own = at(1.0)
+    heard = np.maximum(own, np.maximum(at(0.5), at(1.0 / 3.0)))
+    clear = float(own.max())
+    factor[heard < UNHEARD * clear] = UNCOUNTED
+    usable = 6 * lags <= reach
+    six = at(6.0)
+    groupings = np.max(np.stack([at(2.0), at(3.0), at(4.0)]), axis=0)
+    factor[usable & (six > SIX_LEVEL) & (groupings < SIX_SHARE * six)] = UNCOUNTED
+    return factor
+
+
+def _lead_in_discounted(strength: np.ndarray, period: float) -> np.ndarray:
+    """Onset strength less `LEAD_IN` times the strongest onset a short gap after it (`LEAD_FROM` to `LEAD_TO` of
+    the beat, `period` frames): of two notes close together the second is the accented one (Povel and Essens,
+    1985), so a pickup that leads into the beat weighs less than the beat (as the offline tracker). The newest
+    frames, whose following gap is not heard yet, keep their full strength."""
+    lo, hi = max(1, int(round(LEAD_FROM * period))), max(2, int(round(LEAD_TO * period)))
+    ahead = np.concatenate([strength[lo:], np.zeros(lo)])
+    following = maximum_filter1d(ahead, hi - lo + 1, origin=-((hi - lo + 1) // 2), mode="constant")
+    return np.maximum(strength - LEAD_IN * following, 0.0)
 
 
 def _flux(log_spec: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
@@ -374,11 +441,12 @@ class OnlineHear:
         placing = strength + BASS_PLACING * bass
         self.period = self._tempo(strength, placing, self.flatness.last(n))
         end_time = self.time - FRAME  # time of the newest frame
-        anchor = self._phase(placing, self._followed(self.period), end_time)
+        marks = _lead_in_discounted(placing, self.period / FRAME)  # where the beats are played
+        anchor = self._phase(marks, self._followed(self.period), end_time)
         self.grid = (anchor, self.period)
         if not np.isfinite(self.last_beat):
             self._prime_meter(anchor, self.period)
-        local = np.convolve(placing, np.hanning(5) / 2.5, mode="same")
+        local = np.convolve(marks, np.hanning(5) / 2.5, mode="same")
         new: list[float] = []
         for t in self._grid_beats(self.time - CONFIRM):
             if t > self.last_beat + 0.6 * self.period and self._sounding(t):
@@ -432,8 +500,10 @@ class OnlineHear:
         music (noisy onsets), where a soft snare must not halve the tempo the kick and snare mark."""
         with_bass, lags = local_salience(placing.astype(np.float32), FRAME)
         alone, _ = local_salience(strength.astype(np.float32), FRAME)
-        period, score = self.placing_path.step(with_bass[-ROWS:].mean(axis=0), lags)
-        period_alone, score_alone = self.alone_path.step(alone[-ROWS:].mean(axis=0), lags)
+        with_bass_now = with_bass[-ROWS:].mean(axis=0) * _counted(placing, lags)
+        alone_now = alone[-ROWS:].mean(axis=0) * _counted(strength, lags)
+        period, score = self.placing_path.step(with_bass_now, lags)
+        period_alone, score_alone = self.alone_path.step(alone_now, lags)
         strong = strength >= np.percentile(strength, 90)
         percussive = bool(len(flatness)) and float(np.median(flatness[strong])) > PERCUSSIVE
         if not percussive and abs(np.log2(period / period_alone)) >= SAME_OCTAVE:

@@ -15,16 +15,15 @@ from redshoes.live.stage import AudioBlock
 
 from .conftest import file_in_blocks, groundtruth, reference_beats
 
-# bench/live.py measures all twelve pieces; the tests keep a few of each kind, to stay fast
-AGREEING = ["A_synth_waltz_34_84", "D_midi_44_120drift", "F_midi_68_petit_allegro"]
-# Chopin with rubato: the online beats lag the offline ones where the tempo bends (within 15 points)
-CLOSE = ["I_chopin_waltz_op70no1", "K_chopin_mazurka_op67no3"]
-# Pieces the online tracker once lost to a wrong beat level or an off-beat phase: the forward tempo path, the
-# bass in the placing and the beat chain keep them counted (the bench measures all twelve)
-RECOVERED = [("E_m21_haydn_minuet_34", 0.75), ("H_chopin_prelude_op28no7", 0.85)]
-# Without the offline tracker's look-back (a Viterbi over the whole piece) the online tempo still takes a
-# wrong beat level for some bars of these (L too; see the bench), though it comes back
-DISAGREEING = ["G_midi_adagio_rubato_34"]
+# Agreeing, after the first bars (the first 5 s, as mir_eval trims): mir_eval's F-measure (70 ms) of the online
+# beats against the offline ones is at least this, i.e. both precision and recall about this high; and as high
+# against the true beats (bench/live.py prints every figure)
+AGREES = 0.85
+PIECES = [
+    "A_synth_waltz_34_84", "B_synth_44_120drift", "C_midi_waltz_34_84", "D_midi_44_120drift",
+    "E_m21_haydn_minuet_34", "F_midi_68_petit_allegro", "G_midi_adagio_rubato_34", "H_chopin_prelude_op28no7",
+    "I_chopin_waltz_op70no1", "J_chopin_mazurka_op33no2", "K_chopin_mazurka_op67no3", "L_chopin_polonaise_op40no1",
+]
 
 
 def _run(hear: OnlineHear, blocks) -> list[HearUpdate]:
@@ -52,28 +51,49 @@ def test_onsets_streamed_in_odd_blocks_equal_the_offline_features() -> None:
     np.testing.assert_allclose(online, offline[: len(online)], rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize(("name", "points"), [*((n, 0.05) for n in AGREEING), *((n, 0.15) for n in CLOSE)])
-def test_online_beats_agree_with_offline_after_the_first_bars(name: str, points: float) -> None:
+@pytest.mark.parametrize("name", PIECES)
+def test_online_beats_agree_with_offline_and_the_truth_after_the_first_bars(name: str) -> None:
     path = groundtruth(name)
-    reference = reference_beats(path)
-    online = _f(reference, _beats(_run(OnlineHear(), file_in_blocks(path))))
+    online = _beats(_run(OnlineHear(), file_in_blocks(path)))
     music, _ = hear_file(path)
-    offline = _f(reference, np.asarray(music.beats))
-    assert online >= offline - points, f"online F {online:.3f} vs offline {offline:.3f}"
-    assert online >= 0.85
+    agreement = _f(np.asarray(music.beats), online)
+    assert agreement >= AGREES, f"online against offline beats: F {agreement:.3f}"
+    truth = _f(reference_beats(path), online)
+    assert truth >= AGREES, f"online against the true beats: F {truth:.3f}"
 
 
-@pytest.mark.parametrize(("name", "floor"), RECOVERED)
-def test_online_beats_keep_the_counted_level_and_phase(name: str, floor: float) -> None:
-    path = groundtruth(name)
-    online = _f(reference_beats(path), _beats(_run(OnlineHear(), file_in_blocks(path))))
-    assert online >= floor, f"online F {online:.3f}"
+def _notes(notes: list[tuple[float, float, float]], seconds: float) -> list[AudioBlock]:
+    """Piano-like tones (start s, pitch Hz, amplitude) as 0.1-s blocks."""
+    samples = np.zeros(int(seconds * RATE))
+    for start, hz, amplitude in notes:
+        first = int(start * RATE)
+        t = np.arange(min(int(0.6 * RATE), len(samples) - first)) / RATE
+        samples[first : first + len(t)] += amplitude * np.exp(-t / 0.25) * np.sin(2 * np.pi * hz * t)
+    step = RATE // 10
+    return [AudioBlock(samples=samples[i : i + step].astype(np.float32), sample_rate=RATE)
+            for i in range(0, len(samples), step)]
 
 
-def test_a_rubato_adagio_is_mostly_counted_at_its_beat_level() -> None:
-    path = groundtruth("G_midi_adagio_rubato_34")
-    online = _f(reference_beats(path), _beats(_run(OnlineHear(), file_in_blocks(path))))
-    assert online >= 0.6, f"online F {online:.3f}"
+def test_rolling_eighths_in_three_are_counted_in_three_from_the_first_bars() -> None:
+    # an adagio: the left hand's even eighths (0.47 s), a bass and a melody note on each bar of six eighths;
+    # nothing marks the quarters
+    arpeggio = [147.0, 196.0, 247.0, 294.0, 247.0, 196.0]
+    notes = [(0.2 + k * 0.47, arpeggio[k % 6], 0.12) for k in range(63) if k % 6]
+    notes += [(0.2 + k * 0.47, hz, level) for k in range(0, 63, 6) for hz, level in ((98.0, 0.5), (392.0, 0.3))]
+    updates = _run(OnlineHear(), _notes(notes, 30.0))
+    intervals = np.diff(_beats(updates))
+    assert len(intervals) >= 25
+    assert np.allclose(intervals, 0.94, atol=0.03)  # two eighths a count, from the first count on
+    assert updates[-1].beats_per_bar == 3
+
+
+def test_a_pickup_into_each_beat_is_not_counted_as_the_beat() -> None:
+    # a note 0.12 s before every beat, a little louder than the beat it leads into (a polonaise's upbeat figure)
+    beats = 0.3 + 0.6 * np.arange(50)
+    notes = [(t, 220.0, 0.3) for t in beats] + [(t - 0.12, 330.0, 0.4) for t in beats]
+    counted = _beats(_run(OnlineHear(), _notes(notes, 30.0)))
+    assert len(counted) >= 40
+    assert np.mean(np.min(np.abs(counted[:, None] - beats[None, :]), axis=1) < 0.05) > 0.95
 
 
 def test_one_window_of_another_octave_does_not_switch_the_tempo_but_a_lasting_one_does() -> None:
@@ -87,16 +107,6 @@ def test_one_window_of_another_octave_does_not_switch_the_tempo_but_a_lasting_on
     assert path.step(there, lags)[0] == pytest.approx(43 * FRAME, abs=FRAME)
     periods = [path.step(there, lags)[0] for _ in range(60)]
     assert periods[-1] == pytest.approx(86 * FRAME, abs=FRAME)
-
-
-@pytest.mark.parametrize("name", DISAGREEING)
-@pytest.mark.xfail(strict=True, reason="online tempo takes a wrong beat level for some bars of these pieces")
-def test_online_beats_where_they_do_not_yet_agree(name: str) -> None:
-    path = groundtruth(name)
-    reference = reference_beats(path)
-    online = _f(reference, _beats(_run(OnlineHear(), file_in_blocks(path))))
-    music, _ = hear_file(path)
-    assert online >= _f(reference, np.asarray(music.beats)) - 0.05
 
 
 def test_reset_replays_the_stream_exactly_and_no_reset_does_not() -> None:
