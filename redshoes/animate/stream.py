@@ -15,7 +15,7 @@ from scipy.spatial.transform import Rotation
 
 from redshoes.animate.keys import SK
 from redshoes.animate.motion import Motion
-from redshoes.animate.synthesis import MARGIN_S, build_track, hemisphere, synthesise, track_of
+from redshoes.animate.synthesis import MARGIN_S, build_track, counts_of, hemisphere, synthesise, track_of
 from redshoes.animate.timeline import Flight, TimedKey, iter_timeline
 from redshoes.compose.choreography import Choreography
 from redshoes.errors import InputError, OutputError
@@ -58,7 +58,8 @@ def animate_stream(
         if len(keys) == 1 and not more:  # a piece of a single key: as `build_track` makes it
             track = build_track(choreography, fps=fps)
         else:
-            track = track_of(keys, flights, frames, float(fps))
+            beats = counts_of(choreography, lo_t - margin, hi_t + margin)
+            track = track_of(keys, flights, frames, float(fps), beats)
         root, quats, _ = synthesise(track, start, stop)
         quats = hemisphere(quats, previous)
         previous = quats[-1]

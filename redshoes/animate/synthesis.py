@@ -8,7 +8,7 @@ a piece of any length can be made a chunk at a time. Every per-frame step is loc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
@@ -34,13 +34,36 @@ SWING_LIFT = 0.14  # m of lift per m/s of foot speed above the brush speed
 SWING_MAX = 0.09  # the highest a swinging foot is lifted, metres (a low dégagé)
 SWING_RAMP_S = 0.1  # a foot leaves the floor and sets down on it over this long, seconds
 SWING_SIGMA_S = 0.06  # the swing arc starts a little before the foot moves and lands a little after
+STEP_MIN_S = 0.1  # s: a foot given less time than this to change place slides there instead of stepping
 TOUCH_S = 0.12  # a foot touching down at a key takes its full weight over this long either side, seconds
 BALANCE_MAX = 0.1  # m: the most the hips shift to bring the centre of mass over the feet
 BALANCE_SIGMA_S = 0.06  # how softly they shift, seconds
 FOLLOW_DEG = 7.0  # how far the arms carry on down after a landing, degrees
 FOLLOW_S = 0.09  # when they are deepest, seconds after the landing
 BREATH_DEG = 5.0  # arms rise and settle by this much through a held position
-MARGIN_S = 1.0  # context each side of a chunk, seconds (covers every filter above)
+PIVOT_SPEED = 240.0  # deg/s: the fastest a flat foot bearing weight turns on the floor (the heel shuffled round)
+PIVOT_PITCH = (12.0, 18.0)  # deg: a foot pitched up beyond the first turns more freely, fully beyond their sum
+ROLL_SPEED = 300.0  # deg/s: the fastest a foot bearing weight rolls through its first degrees off the flat
+ROLL_PITCH = (30.0, 15.0)  # deg: past the first the roll is less limited, free past their sum
+PIVOT_REACH_S = 0.3  # how far in time the pivot's speed limit reaches, seconds
+BEAT_DEPTH = 0.55  # the motion slows to (1 - this) of its pace on each count and quickens to (1 + this) between
+BEAT_LONGEST_S = 1.5  # beats longer than this (a held fermata) are not shaped
+FLIGHT_MARGIN_S = 0.1  # beats this near a flight keep their time as it is
+BEAT_CROWDED_S = (0.06, 0.1)  # a beat whose shortest movement lasts under the first is not shaped, fully over both
+BEAT_TURN_DEG = 30.0  # beats in which she turns more than this keep their time as it is
+FOOT_REST = (0.08, 0.02)  # heights of the ankle and of the ball joint of a foot standing flat, metres
+SLIDE_SPEED = 0.6  # m/s: the fastest a foot near the floor moves along it (a brush); faster, it is in the air
+CLEAR = 0.06  # m: how high above its standing height a foot travelling faster than that is carried
+HOLD_S = 0.2  # a foot leaving the floor rises in place (at most this long) before it travels; it lands likewise
+CATCH_S = 0.25  # ... and catches up with its path (or leaves it, before a landing) over this long
+RAISE_KNEE_SPEED = 1200.0  # deg/s: a foot is raised from the floor no faster than a straight knee bends this fast
+CHANGE_SPEED = 1490.0  # deg/s: a change that turns a leg joint faster than this is not made
+FOOT_TURN_LAG = 0.5  # the foot's turn waits with its way along the floor (this share of the wait)
+RAISE_S = 0.1  # the raise that carries a travelling foot clear of the floor comes and goes over this long
+MARGIN_S = 1.6  # context each side of a chunk, seconds (covers every filter above)
+
+
+_NO_BEATS = np.zeros(0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +74,9 @@ class Track:
     vectors from each key to the next; `facing`, `turn` (K,) degrees; `root` (K, 2) x, z m; `height` (K,) m;
     `ball` (K, 2, 2) x, z of each foot's ball; `pitch` (K, 2) deg; `planted` (K, 2); `glide`, `spot`,
     `on_pointe` (K,) bool; `kind` (K-1,) easing of the hips' path (0 smooth, 1 linear, 2 in, 3 out);
-    flights: `takeoff`, `landing`, `rise`, `y0`, `y1` (N,) s and m; `frames` and `fps` of the motion.
+    flights: `takeoff`, `landing`, `rise`, `y0`, `y1` (N,) s and m; `frames` and `fps` of the motion;
+    `beats` (B,) the music's counts, s, and `beat_depth` (B-1,) how much the motion slows into the counts
+    that bound each beat (0 where a flight is in it: gravity keeps its own time).
     """
 
     times: np.ndarray
@@ -75,6 +100,8 @@ class Track:
     y1: np.ndarray
     frames: int
     fps: float
+    beats: np.ndarray = field(default_factory=lambda: _NO_BEATS)
+    beat_depth: np.ndarray = field(default_factory=lambda: _NO_BEATS)
 
     @property
     def margin(self) -> int:
@@ -152,11 +179,21 @@ def build_track(choreography: Choreography, *, fps: float = 60.0) -> Track:
     keys, flights = build_timeline(choreography)
     duration = max(choreography.duration, choreography.steps[-1].end)
     frames = max(2, int(round(duration * fps)))
-    return track_of(keys, flights, frames, float(fps))
+    return track_of(keys, flights, frames, float(fps), counts_of(choreography))
 
 
-def track_of(keys: list[TimedKey], flights: list[Flight], frames: int, fps: float) -> Track:
-    """The arrays of a run of keys (strictly increasing in time) and the flights among them."""
+def counts_of(choreography: Choreography, lo: float = -np.inf, hi: float = np.inf) -> np.ndarray:
+    """The times of the counts the steps are danced on (the music's beats), sorted, those in [lo, hi]."""
+    times = [c for s in choreography.steps if s.end >= lo and s.start <= hi for c in s.count_times]
+    times += [s.end for s in choreography.steps[-1:] if lo <= s.end <= hi]
+    out = np.unique(np.array(times, dtype=float))
+    return out[(out >= lo) & (out <= hi)]
+
+
+def track_of(keys: list[TimedKey], flights: list[Flight], frames: int, fps: float,
+             beats: np.ndarray = _NO_BEATS) -> Track:
+    """The arrays of a run of keys (strictly increasing in time) and the flights among them; `beats` the
+    counts the motion arrives on."""
     kt = np.array([k.time for k in keys])
     if len(keys) == 1:
         keys, kt = keys * 2, np.array([kt[0], kt[0] + 1.0])
@@ -204,7 +241,67 @@ def track_of(keys: list[TimedKey], flights: list[Flight], frames: int, fps: floa
         y1=height_at(landing),
         frames=frames,
         fps=fps,
+        beats=beats,
+        beat_depth=_beat_depth(beats, takeoff, landing, kt, np.array([k.turn for k in keys])),
     )
+
+
+def _beat_depth(beats: np.ndarray, takeoff: np.ndarray, landing: np.ndarray, key_times: np.ndarray,
+                turn: np.ndarray) -> np.ndarray:
+    """`BEAT_DEPTH` for each beat, 0 for those a flight overlaps (with a little margin: gravity keeps its own
+    time) and those in which she turns (a turn keeps its even whip and its spotting), (B-1,)."""
+    if len(beats) < 2:
+        return _NO_BEATS
+    depth = np.full(len(beats) - 1, BEAT_DEPTH)
+    a, b = beats[:-1], beats[1:]
+    if len(takeoff):
+        over = (takeoff[None, :] - FLIGHT_MARGIN_S < b[:, None]) & (landing[None, :] + FLIGHT_MARGIN_S > a[:, None])
+        depth[over.any(axis=1)] = 0.0
+    turned = np.abs(np.interp(b, key_times, turn) - np.interp(a, key_times, turn))
+    depth[turned > BEAT_TURN_DEG] = 0.0
+    # keys crowded in a beat leave no time to hurry between: the shorter its shortest movement, the less shaped
+    seg = np.diff(key_times)
+    if len(seg):
+        first = np.clip(np.searchsorted(key_times, a, side="right") - 1, 0, len(seg) - 1)
+        last = np.clip(np.searchsorted(key_times, b, side="left") - 1, 0, len(seg) - 1)
+        span = last - first + 1
+        width = int(span.max())
+        idx = np.minimum(first[:, None] + np.arange(width)[None, :], last[:, None])
+        shortest = seg[idx].min(axis=1)
+        depth *= np.clip((shortest - BEAT_CROWDED_S[0]) / BEAT_CROWDED_S[1], 0.0, 1.0)
+    return depth
+
+
+def shown_at(track: Track, times: np.ndarray) -> np.ndarray:
+    """The real times (s) at which the choreography's `times` (a key's time, say) are shown, once the motion
+    is slowed into the counts and quickened between (the inverse of `shaped_time`)."""
+    times = np.asarray(times, dtype=float)
+    beats = track.beats
+    if len(beats) < 2:
+        return times
+    k = np.clip(np.searchsorted(beats, times, side="right") - 1, 0, len(beats) - 2)
+    period = beats[k + 1] - beats[k]
+    target = np.clip((times - beats[k]) / np.maximum(period, 1e-9), 0.0, 1.0)
+    inside = (times >= beats[0]) & (times <= beats[-1])
+    depth = np.where(inside & (period < BEAT_LONGEST_S), track.beat_depth[k], 0.0)
+    s = target.copy()
+    for _ in range(30):  # s - depth·sin(2πs)/2π = target, monotone in s
+        s -= (s - depth * np.sin(2.0 * np.pi * s) / (2.0 * np.pi) - target) / (1.0 - depth * np.cos(2.0 * np.pi * s))
+    return np.where(inside, beats[k] + s * period, times)
+
+
+def shaped_time(track: Track, t: np.ndarray) -> np.ndarray:
+    """The time of the choreography shown at real times `t`: slower into and out of each count, quicker
+    between, every count where it was (the dancer arrives on the beat), (frames,)."""
+    beats = track.beats
+    if len(beats) < 2:
+        return t
+    k = np.clip(np.searchsorted(beats, t, side="right") - 1, 0, len(beats) - 2)
+    period = beats[k + 1] - beats[k]
+    s = np.clip((t - beats[k]) / np.maximum(period, 1e-9), 0.0, 1.0)
+    inside = (t >= beats[0]) & (t <= beats[-1])
+    depth = np.where(inside & (period < BEAT_LONGEST_S), track.beat_depth[k], 0.0)
+    return t - depth * period * np.sin(2.0 * np.pi * s) / (2.0 * np.pi)
 
 
 def synthesise(track: Track, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -223,6 +320,7 @@ def _gauss(x: np.ndarray, sigma_s: float, fps: float) -> np.ndarray:
 
 def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     fps = track.fps
+    t = shaped_time(track, t)
     turnout = load_positions().body.turnout
     kt = track.times
     n_keys, frames = len(kt), len(t)
@@ -279,20 +377,20 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     toe_local: list[np.ndarray] = []
     planted, glide, balls = track.planted, track.glide, track.ball
     anchors = np.zeros((2, frames, 2))
+    foot_yaw = np.zeros((2, frames))
     for i in range(2):
         pitch = _gauss(track_of(track.pitch[:, i], w_smooth), PATH_SIGMA_S, fps)
-        foot = quat.mul(_q(yaw + TURNOUT_SIGN[i] * turnout, 1), _q(pitch, 0))
-        toe = _q(limbs.toe_pitch(pitch), 0)
-        foot_world.append(foot)
-        toe_local.append(toe)
         on_k, on_k1 = planted[:-1, i] & ~glide[:-1], planted[1:, i] & ~glide[1:]
         moves = np.linalg.norm(balls[1:, i] - balls[:-1, i], axis=-1) > 0.01
         full = (on_k & on_k1 & ~moves)[seg]
-        step = (on_k & on_k1 & moves)[seg]  # the foot changes place: it steps there, off the floor
+        # the foot changes place: it steps there, off the floor; given too little time for a step (a fifth
+        # re-closed in a moment), it slides there bearing its weight instead of flicking through the air
+        quick = (on_k & on_k1 & moves & (np.diff(kt) < STEP_MIN_S))[seg]
+        step = (on_k & on_k1 & moves)[seg] & ~quick
         lift = (on_k & ~on_k1)[seg] | (step & (u < 0.5))
         land = (~on_k & on_k1)[seg] | (step & (u >= 0.5))
         w = np.select(
-            [full, step, lift, land],
+            [full | quick, step, lift, land],
             [1.0, np.abs(1.0 - 2.0 * u) ** 2, 1.0 - _smooth((u - 0.1) / 0.4), _smooth((u - 0.2) / 0.8)],
             0.0,
         )
@@ -308,7 +406,21 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         core[i] = (down >= 1.0) & ~airborne
         touch = np.maximum(soft, down)
         weight[i] = np.where(pinned[i], 1.0, np.where(airborne & ~land, soft, touch))
-        anchor = np.where(land[:, None], balls[np.minimum(seg + 1, n_keys - 1), i], balls[seg, i])
+        # a foot bearing weight rolls up from the floor (or down onto it) no faster than lets the ankle, still
+        # low, keep over the ball instead of sliding along the floor
+        roll = np.clip(weight[i], 0.0, 1.0) * (1.0 - _smooth((pitch - ROLL_PITCH[0]) / ROLL_PITCH[1]))
+        pitch = _rate_limited(pitch, ROLL_SPEED / fps / np.maximum(roll, 1e-3), int(PIVOT_REACH_S * fps))
+        # a flat foot bearing weight does not spin on the floor with the body: it turns only as fast as a heel
+        # may be shuffled round; up on the ball of the foot it pivots freely
+        grip = np.clip(weight[i], 0.0, 1.0) * (1.0 - _smooth((pitch - PIVOT_PITCH[0]) / PIVOT_PITCH[1]))
+        foot_yaw[i] = _rate_limited(yaw, PIVOT_SPEED / fps / np.maximum(grip, 1e-3), int(PIVOT_REACH_S * fps))
+        foot = quat.mul(_q(foot_yaw[i] + TURNOUT_SIGN[i] * turnout, 1), _q(pitch, 0))
+        toe = _q(limbs.toe_pitch(pitch), 0)
+        foot_world.append(foot)
+        toe_local.append(toe)
+        after = balls[np.minimum(seg + 1, n_keys - 1), i]
+        anchor = np.where(land[:, None], after, balls[seg, i])
+        anchor = np.where(quick[:, None], balls[seg, i] + (after - balls[seg, i]) * _smooth(u)[:, None], anchor)
         anchors[i] = anchor
         ball = quat.apply(foot, limbs.BALL)
         ankle_target[i, :, 0] = anchor[:, 0] - ball[:, 0]
@@ -333,7 +445,7 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         if not m.any():
             continue
         hip = root[m] + quat.apply(hips[m], limbs.HIP_OFFSET * np.array([TURNOUT_SIGN[i], 1.0, 1.0]))
-        pole = quat.apply(_q(yaw[m] + TURNOUT_SIGN[i] * turnout, 1), np.array([0.0, 0.15, 1.0]))
+        pole = quat.apply(_q(foot_yaw[i, m] + TURNOUT_SIGN[i] * turnout, 1), np.array([0.0, 0.15, 1.0]))
         free = quats[m][:, LEG[side]].copy()
         _set_leg(quats, m, side, hips[m], hip, ankle_target[i, m], pole, foot_world[i][m], toe_local[i][m])
         _blend(quats, m, LEG[side], free, weight[i, m])
@@ -343,7 +455,12 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     floor = _swing_floor(_legs_fk(root, quats)[0], held, bearing, fps)
     _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, floor, 2)
     _limit_knee_speed(quats, pinned | core, fps)
+    sliding = bearing & (glide[:-1] & glide[1:])[seg]  # feet gliding along the floor on purpose (bourrée)
+    _off_the_floor_before_travelling(quats, root, hips, held | core | sliding, fps)
     _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1)
+    if _limit_knee_speed(quats, pinned | core, fps):
+        # what the knees' speed limit put through the floor is lifted out of it (by less than a few millimetres)
+        _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1, margin=0.002)
     return root, quats, pinned.T.copy()
 
 
@@ -493,13 +610,15 @@ def _soften_fast_joints(quats: np.ndarray, pinned: np.ndarray, fps: float) -> No
     quats[:, 1:] = out / np.linalg.norm(out, axis=-1, keepdims=True)
 
 
-def _limit_knee_speed(quats: np.ndarray, pinned: np.ndarray, fps: float) -> None:
+def _limit_knee_speed(quats: np.ndarray, pinned: np.ndarray, fps: float) -> bool:
     """Knees bend and stretch no faster than a dancer's (`KNEE_SPEED`): the flexion of a free knee is
-    replaced by the middle of its speed-limited envelopes, never moving a knee whose foot is planted."""
+    replaced by the middle of its speed-limited envelopes, never moving a knee whose foot is planted. True if
+    a knee was changed."""
     step = KNEE_SPEED / fps
     radius = min(int(round(0.2 * fps)), len(quats) - 1)
+    changed = False
     if radius < 1:
-        return
+        return changed
     for side, col in (("Left", 0), ("Right", 1)):
         knee = LEG[side][1]
         q = quats[:, knee]
@@ -513,7 +632,29 @@ def _limit_knee_speed(quats: np.ndarray, pinned: np.ndarray, fps: float) -> None
             hi = np.where(hard, angle, np.inf)
             mid = np.clip(mid, -_cone(-lo, step, radius), _cone(hi, step, radius))
             mid = np.where(hard, angle, mid)
-        quats[:, knee] = quat.mul(q, _q(mid - angle, 0))
+        if np.abs(mid - angle).max() > 1e-3:
+            quats[:, knee] = quat.mul(q, _q(mid - angle, 0))
+            changed = True
+    return changed
+
+
+def _rate_limited(y: np.ndarray, step: np.ndarray, radius: int) -> np.ndarray:
+    """`y` (frames,) changing by at most `step` (frames,) a frame: the middle of its upper and lower
+    rate-limited envelopes, each looking `radius` frames either side (local in time)."""
+    radius = min(radius, len(y) - 1)
+    if radius < 1:
+        return y.copy()
+    cost = np.concatenate([[0.0], np.cumsum(np.minimum(step[1:], 1e6))])  # cost[f] - cost[g]: steps between
+    pad_y = np.pad(y, radius, mode="edge")
+    pad_c = np.pad(cost, radius, mode="edge")
+    high, low = y.copy(), y.copy()
+    n = len(y)
+    for k in range(1, radius + 1):
+        for off in (radius - k, radius + k):
+            d = np.abs(pad_c[off : off + n] - cost)
+            high = np.minimum(high, pad_y[off : off + n] + d)
+            low = np.maximum(low, pad_y[off : off + n] - d)
+    return 0.5 * (high + low)
 
 
 def _cone(y: np.ndarray, step: float, radius: int) -> np.ndarray:
@@ -612,11 +753,11 @@ def _lift_feet_off_floor(
     bearing: np.ndarray,
     floor: np.ndarray,
     passes: int,
+    margin: float = 0.03,
 ) -> None:
     """A free foot that would go through the floor is lifted onto it by bending the leg (IK), softly: the lift
     starts a little before the contact so that the knee does not snap; a travelling free foot clears the
-    floor by its swing arc."""
-    margin = 0.03
+    floor by its swing arc (`margin`: how far above the floor the soft lift begins, m)."""
     for _ in range(passes):
         pos, world = _legs_fk(root, quats)
         for i, side in enumerate(SIDES):
@@ -647,3 +788,190 @@ def _legs_fk(root: np.ndarray, quats: np.ndarray) -> tuple[np.ndarray, np.ndarra
             world[:, j] = quat.mul(world[:, parent], quats[:, j])
             pos[:, j] = pos[:, parent] + quat.apply(world[:, parent], SK.offsets[j])
     return pos, world
+
+
+def _off_the_floor_before_travelling(
+    quats: np.ndarray, root: np.ndarray, hips: np.ndarray, fixed: np.ndarray, fps: float
+) -> None:
+    """A foot leaves the floor upward and lands downward, as a dancer's does: where a free foot would travel
+    fast along the floor (skate) as it leaves or reaches it, its way along the floor waits while it rises
+    (and is done before it sets down), and where that is not enough it is carried clear of the floor; the
+    leg reaches it by IK. A change that would turn a leg joint faster than a dancer can is made smaller or
+    not made. `fixed` (2, frames): the feet on the floor bearing weight, never moved."""
+    frames = len(root)
+    if frames < 4:
+        return
+    pos, world = _legs_fk(root, quats)
+    for i, side in enumerate(SIDES):
+        if i == 1:  # the left foot may have been lifted: the right one sees where it is now
+            pos, world = _legs_fk(root, quats)
+        touching = [pos[:, LEG[s][2], 1] - _contact_lift(world[:, LEG[s][2]], quats[:, LEG[s][3]]) < 0.01
+                    for s in SIDES]
+        fixed_i = fixed[i] | (touching[i] & ~touching[1 - i])  # the only foot on the floor stays on it
+        ankle, ball = pos[:, LEG[side][2]], pos[:, LEG[side][3]]
+        low = np.minimum(ankle[:, 1] - FOOT_REST[0], ball[:, 1] - FOOT_REST[1]) < CLEAR
+        skate = (_floor_speed(ankle, ball, fps) > SLIDE_SPEED) & low & ~fixed_i
+        if not skate.any():
+            continue
+        leg = _LegRedo(quats, pos, world, hips, side, fps)
+        zero = np.zeros(frames)
+        delay = leg.settle(_holds(fixed_i, skate, low, fps), zero)
+        new_ankle, new_foot = leg.target(delay, zero)
+        new_ball = new_ankle + quat.apply(new_foot, limbs.BALL)
+        new_low = np.minimum(new_ankle[:, 1] - FOOT_REST[0], new_ball[:, 1] - FOOT_REST[1])
+        still_fast = (_floor_speed(new_ankle, new_ball, fps) > SLIDE_SPEED) & ~fixed_i
+        need = np.where(still_fast, np.maximum(CLEAR + 0.005 - new_low, 0.0), 0.0)
+        if not need.any():
+            continue
+        reach = max(1, int(round(RAISE_S * fps)))
+        raise_by = _max_filter(need, _smooth(1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1)))
+        # from a foot on the floor the raise grows no faster than the knee may bend to make it (no snap)
+        bend = np.radians(np.minimum(RAISE_KNEE_SPEED * _distance_to(fixed_i) / fps, 90.0))
+        straight = limbs.THIGH + limbs.SHIN
+        bent = np.sqrt(limbs.THIGH**2 + limbs.SHIN**2 + 2 * limbs.THIGH * limbs.SHIN * np.cos(bend))
+        raise_by = np.where(fixed_i, 0.0, np.minimum(raise_by, straight - bent))
+        edges = np.diff(np.concatenate([[0], (raise_by > 0).astype(np.int8), [0]]))
+        runs = [np.arange(a, b) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)]
+        leg.settle([(r, raise_by[r]) for r in runs], delay, lifting=True)
+
+
+class _LegRedo:
+    """One leg re-made by IK to reach its own foot moved in time (`delay`, frames) and raised (`lift`, m),
+    frames at a time, each change kept only if no leg joint then turns faster than `CHANGE_SPEED` where it
+    did not before."""
+
+    def __init__(self, quats: np.ndarray, pos: np.ndarray, world: np.ndarray, hips: np.ndarray, side: str,
+                 fps: float) -> None:
+        self.quats, self.hips, self.side, self.fps = quats, hips, side, fps
+        self.joints = LEG[side]
+        up, _, ankle_j, toe_j = self.joints
+        self.hip, self.ankle, self.foot = pos[:, up], pos[:, ankle_j], world[:, ankle_j]
+        # the knee keeps the plane it bends in (the thigh's own forward axis): where the foot is not moved, the
+        # leg is exactly as it was, so the IK joins the rest of the motion without a jump in the thigh's twist
+        self.pole = quat.apply(world[:, up], np.array([0.0, 0.0, 1.0]))
+        self.toe = quats[:, toe_j].copy()
+        self.current = quats[:, self.joints].copy()
+        self.checked = [0, 1, 2]  # hip, knee and ankle
+        self.speed_before = _turn_speed(self.current[:, self.checked], fps).max(axis=1)
+        self.t = np.arange(len(pos), dtype=float)
+        self.local_foot = quat.mul(quat.inv(hips), self.foot)
+
+    def target(self, delay: np.ndarray, lift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ankle (frames, 3) and foot world rotation (frames, 4) asked for: the ankle's way along the floor
+        and the foot's turn relative to the hips shown `delay` frames late, at the original height raised by
+        `lift` (both (frames,))."""
+        warped = np.clip(self.t - delay, 0.0, len(self.t) - 1.0)
+        ankle = np.stack([np.interp(warped, self.t, self.ankle[:, 0]), self.ankle[:, 1] + lift,
+                          np.interp(warped, self.t, self.ankle[:, 2])], axis=-1)
+        turn_at = np.clip(self.t - FOOT_TURN_LAG * delay, 0.0, len(self.t) - 1.0)
+        return ankle, quat.mul(self.hips, _slerp_at(self.local_foot, turn_at))
+
+    def settle(self, changes: list[tuple[np.ndarray, np.ndarray]], delay: np.ndarray, lifting: bool = False
+               ) -> np.ndarray:
+        """Make the `changes` ((frames, amounts) each, summed into one (frames,) field: the delay, or with
+        `lifting` the lift on top of `delay`) in full, or at a fraction, or not at all, whichever is the most
+        that keeps every leg joint of their frames turning no faster than `CHANGE_SPEED` where it did not
+        before; returns the field made."""
+        frames = len(self.t)
+        scale = np.zeros(len(changes))
+        settled = np.zeros(len(changes), dtype=bool)
+        amounts = np.zeros(frames)
+        for attempt in (1.0, 0.6, 0.3, 0.0):
+            scale = np.where(settled, scale, attempt)
+            amounts = np.zeros(frames)
+            touched = np.zeros(frames, dtype=bool)
+            for (idx, amount), k in zip(changes, scale, strict=True):
+                amounts[idx] += k * amount
+                touched[idx] = True
+            self.quats[:, self.joints] = self.current
+            if touched.any():
+                ankle, foot = self.target(delay, amounts) if lifting else self.target(amounts, 0.0 * amounts)
+                m = touched
+                _set_leg(self.quats, m, self.side, self.hips[m], self.hip[m], ankle[m], self.pole[m], foot[m],
+                         self.toe[m])
+            if attempt == 0.0:
+                break
+            speed = _turn_speed(self.quats[:, self.joints][:, self.checked], self.fps).max(axis=1)
+            bad = (speed > CHANGE_SPEED) & (speed > self.speed_before + 1.0)
+            bad[:-1] |= bad[1:]  # a frame turning too fast from the one before blames both
+            for n, (idx, _) in enumerate(changes):
+                if not settled[n] and not bad[idx].any():
+                    settled[n] = True
+            if settled.all():
+                break
+        self.current = self.quats[:, self.joints].copy()
+        return amounts
+
+
+def _turn_speed(q: np.ndarray, fps: float) -> np.ndarray:
+    """Angular speed of each joint (frames, joints) deg/s between a frame and the one before (0 at the first)."""
+    out = np.zeros(q.shape[:2])
+    dots = np.abs(np.sum(q[1:] * q[:-1], axis=-1))
+    out[1:] = 2.0 * np.degrees(np.arccos(np.clip(dots, 0.0, 1.0))) * fps
+    return out
+
+
+def _slerp_at(q: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Quaternions (frames, 4) sampled at fractional frames `at` (normalised linear blend of neighbours)."""
+    lo = np.clip(np.floor(at).astype(int), 0, len(q) - 1)
+    hi = np.minimum(lo + 1, len(q) - 1)
+    f = (at - lo)[:, None]
+    b = q[hi] * np.where(np.sum(q[lo] * q[hi], axis=-1) < 0, -1.0, 1.0)[:, None]
+    out = q[lo] * (1.0 - f) + b * f
+    return out / np.linalg.norm(out, axis=-1, keepdims=True)
+
+
+def _distance_to(mask: np.ndarray) -> np.ndarray:
+    """Frames from each frame to the nearest frame of `mask`, (frames,) float (inf where none)."""
+    idx = np.arange(len(mask), dtype=float)
+    last = np.maximum.accumulate(np.where(mask, idx, -np.inf))
+    nxt = np.minimum.accumulate(np.where(mask, idx, np.inf)[::-1])[::-1]
+    return np.minimum(idx - last, nxt - idx)
+
+
+def _floor_speed(ankle: np.ndarray, ball: np.ndarray, fps: float) -> np.ndarray:
+    """The faster of ankle and ball along the floor at each frame, m/s, over one frame and over two (the
+    metric samples at half the frame rate), (frames,)."""
+    out = np.zeros(len(ankle))
+    for p in (ankle[:, [0, 2]], ball[:, [0, 2]]):
+        one = np.linalg.norm(np.diff(p, axis=0), axis=-1) * fps
+        two = np.linalg.norm(p[2:] - p[:-2], axis=-1) * fps / 2
+        out[1:] = np.maximum(out[1:], one)
+        out[:-1] = np.maximum(out[:-1], one)
+        out[1:-1] = np.maximum(out[1:-1], two)
+    return out
+
+
+def _holds(fixed: np.ndarray, skate: np.ndarray, low: np.ndarray, fps: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Where a foot would skate as it leaves or reaches the floor, how many frames its way along the floor
+    lags (positive: after leaving the floor it rises in place, then catches up) or leads (negative: it
+    arrives over its place, then sets down): (frames, lags) per contact. It waits while it is `low` (at
+    most `HOLD_S`). Made from each contact's neighbourhood alone (streaming needs it local)."""
+    frames = len(fixed)
+    hold = max(1, int(round(HOLD_S * fps)))
+    catch = max(1, int(round(CATCH_S * fps)))
+    look = 2 * (hold + catch)  # a run of free frames longer than this is as good as endless (keeps it local)
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for e in np.flatnonzero(np.diff(fixed.astype(np.int8))):
+        leaving = bool(fixed[e])  # frame e is on the floor, e + 1 free: lift-off; else set-down at e + 1
+        if leaving:
+            n = int(np.argmax(np.append(fixed[e + 1 : e + 1 + look], True)))  # free frames after this lift-off
+            near = skate[e + 1 : e + 1 + min(n, hold + catch)]
+            side = low[e + 1 : e + 1 + hold]
+        else:
+            back = fixed[max(e - look + 1, 0) : e + 1][::-1]
+            n = int(np.argmax(np.append(back, True)))  # free frames before this landing
+            near = skate[max(0, e + 1 - min(n, hold + catch)) : e + 1]
+            side = low[max(0, e + 1 - hold) : e + 1][::-1]
+        if not near.any():
+            continue
+        h = min(int(np.argmin(np.append(side, False))) + 1, n // 3)
+        c = min(catch, max(n // 2 - h, 1))
+        if h < 1:
+            continue
+        k = np.arange(1, h + c + 1, dtype=float)  # frames from the contact
+        lag = np.where(k <= h, k, h * (1.0 - _smooth((k - h) / c)))
+        idx = e + k.astype(int) if leaving else e + 1 - k.astype(int)
+        ok = (idx >= 0) & (idx < frames)
+        out.append((idx[ok], lag[ok] if leaving else -lag[ok]))
+    return out

@@ -198,6 +198,8 @@ def _increasing(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
 
 MAX_JOINT_SPEED = 800.0  # deg/s, mean over a segment: eased, its peak is 1.5 times this
 MAX_HIPS_SPEED = (2.5, 1.2)  # m/s along the floor and up or down, mean over a segment
+FOOT_SPEED = 2.0  # m/s: a swinging foot's mean speed from the floor to its next place on it
+FOOT_LIFT_S = 0.06  # s: a foot takes this long to leave the floor, and as long to set down on it
 MAX_TURN_SPEED = 1100.0  # deg/s, mean over a turning segment (three turns a second)
 
 
@@ -213,6 +215,23 @@ def _segment_need(a: TimedKey, b: TimedKey) -> float:
         return 0.0  # in the air: the flight's time is gravity's
     return max(angle / MAX_JOINT_SPEED, travel / MAX_HIPS_SPEED[0], rise / MAX_HIPS_SPEED[1],
                turn / MAX_TURN_SPEED)
+
+
+def _swing_need(keys: list[TimedKey], dur: np.ndarray) -> np.ndarray:
+    """The least time each segment needs for the feet that leave the floor at one key and land elsewhere at a
+    later one: the swing's length at `FOOT_SPEED`, plus time to rise and to set down, shared among the
+    segments of the swing as they are now, (K-1,) s."""
+    need = np.zeros(len(keys) - 1)
+    for i in range(2):
+        down = [k for k, key in enumerate(keys) if key.body.planted[i] and not key.body.glide]
+        for a, b in zip(down[:-1], down[1:], strict=True):
+            travel = float(np.linalg.norm(keys[b].ball[i] - keys[a].ball[i]))
+            if travel < 0.05 or keys[a].pose.jump or keys[b].pose.jump:
+                continue
+            total = travel / FOOT_SPEED + 2.0 * FOOT_LIFT_S
+            share = dur[a:b] / max(float(dur[a:b].sum()), 1e-9)
+            need[a:b] = np.maximum(need[a:b], total * share)
+    return need
 
 
 def _retime(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
@@ -235,6 +254,7 @@ def _retime_run(keys: list[TimedKey]) -> list[TimedKey]:
     span = times[-1] - times[0]
     dur = np.maximum(np.diff(times), 0.0)
     need = np.array([_segment_need(keys[i], keys[i + 1]) for i in range(len(keys) - 1)])
+    need = np.maximum(need, _swing_need(keys, dur))
     need = np.maximum(need, np.minimum(dur, 0.04))  # no segment vanishes
     if need.sum() >= span:
         new = span * need / need.sum() if need.sum() > 0 else dur
@@ -316,14 +336,34 @@ def _absorb_landings(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
         )
 
 
+SHUFFLE = 0.07  # m: a planted foot that would shift less than this between close keys stays where it is
+SHUFFLE_S = 0.18  # s: keys closer than this are close
+DRIFT_ABSORB = 0.25  # m: how much of the path's shift (from feet kept planted) a step or a jump gives back
+
+
 def _keep_planted_feet(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
+    """A foot planted at one key and the next keeps its place: the key's path moves with it, and a foot that
+    would shuffle a few centimetres in a moment (a fifth re-closed with the other foot in front) stays put
+    rather than skate there. The shift so gathered is carried on to the keys after (a flight leaves from and
+    lands on the same shifted path, not back on the stage plan mid-air), and given back at most
+    `DRIFT_ABSORB` a key wherever no foot stays planted (a step or a jump can land a little further)."""
     prev: TimedKey | None = None
+    shift_on = np.zeros(2)
     for key in keys:
         if prev is not None:
             both = prev.body.planted & key.body.planted & ~np.array([prev.body.glide or key.body.glide] * 2)
+            if not both.any():
+                norm = float(np.linalg.norm(shift_on))
+                shift_on = shift_on * (max(norm - DRIFT_ABSORB, 0.0) / norm) if norm > 0 else shift_on
+            key = replace(key, root=key.root + shift_on, ball=key.ball + shift_on)
             if both.any():
                 delta = np.mean((prev.ball - key.ball)[both], axis=0)
+                shift_on = shift_on + delta
                 key = replace(key, root=key.root + delta, ball=key.ball + delta)
+                moved = np.linalg.norm(prev.ball - key.ball, axis=1)
+                stay = both & (moved < SHUFFLE) & (key.time - prev.time < SHUFFLE_S)
+                if stay.any():
+                    key = replace(key, ball=np.where(stay[:, None], prev.ball, key.ball))
         prev = key
         yield key
 

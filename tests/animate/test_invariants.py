@@ -112,7 +112,8 @@ def test_travelling_feet_leave_the_floor_rather_than_slide(ballet):
 
     m: Motion = ballet.motion
     body = metrics.body_from_names(m.skeleton.names, clearances=(0.08, 0.02))
-    assert metrics.foot_skating_ratio(m.positions(), m.fps, body) < 0.06  # was 0.25 before swing arcs
+    assert metrics.foot_skating_ratio(m.positions(), m.fps, body) < 0.045  # 0.25 before swing arcs, 0.050 before
+    # feet that rise before they travel (and flat feet that neither spin nor roll off the floor in a moment)
 
 
 @pytest.mark.parametrize("beat", [0.4, 0.6])
