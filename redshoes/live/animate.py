@@ -4,7 +4,9 @@ Each time steps are decided, the offline `animate` runs on a small choreography 
 continuity) and the new steps, shifted to start near time 0; its frames replace the ones not yet emitted.
 Where the new frames meet the last emitted pose, the difference (root offset and a rotation per joint) is
 faded out over `BLEND` seconds, so the joins never jump. Frames are emitted up to `lead` seconds ahead of the
-audio heard; past the decided steps the last pose is held.
+audio heard; past the decided steps the last pose is held. When the composer moves the counts of decided steps
+onto newer beats (`ComposeUpdate.retimed`), the frames not yet emitted are made again from the moved steps,
+joined the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from redshoes.live.compose import ComposeUpdate
 DEFAULT_STAGE = Stage()
 BLEND = 0.25  # seconds over which a join's difference fades out
 CONTEXT_STEPS = 1  # steps before the new ones animated again for continuity
+SETTLE = 0.2  # seconds of motion before a hold slowed to a stop (over twice as long)
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,20 +76,31 @@ class OnlineAnimate:
     def process(self, update: ComposeUpdate) -> Frames:
         """Take newly decided steps; emit the frames up to `lead` seconds after the audio heard."""
         if update.hold_from is not None:  # she finishes the step under way and holds its last pose
+            kept = [s for s in self.context if s.end <= update.hold_from + 1e-6]
+            if kept and len(kept) < len(self.context):  # made again without the withdrawn steps she was turning to
+                self.context = kept
+                self._animate((), restarted=False)
             keep = max(int(math.floor(update.hold_from * self.fps)) - self.chunk_first + 1, 0)
             self.chunk_root, self.chunk_rotations = self.chunk_root[:keep], self.chunk_rotations[:keep]
+            self._settle()
             self.context = []
-        if update.steps:
+        if update.retimed and self.context:
+            moved = dict(update.retimed)
+            self.context = [moved.get(s, s) for s in self.context]
+        if update.steps or (update.retimed and self.context):
             self._animate(update.steps, restarted=update.restarted)
         until = int(math.floor((update.time + self.lead) * self.fps))
         return self._emit(max(until - self.emitted + 1, 0))
 
     def _animate(self, steps: tuple[Step, ...], *, restarted: bool) -> None:
-        contiguous = bool(self.context) and not restarted and abs(self.context[-1].end - steps[0].start) < 1e-6
+        contiguous = bool(self.context) and not restarted and (
+            not steps or abs(self.context[-1].end - steps[0].start) < 1e-6)
         now = self.emitted / self.fps
         # again: the steps not yet over when the next frame is due, and the one before them for continuity
         ongoing = [k for k, s in enumerate(self.context) if s.end > now] if contiguous else []
         since = max(min(ongoing, default=len(self.context)) - CONTEXT_STEPS, 0)
+        if not steps:  # moved counts only: the same steps as the frames now shown, so the join differs least
+            since = 0
         window = [*(self.context[since:] if contiguous else []), *steps]
         first = int(math.floor(window[0].start * self.fps))
         offset = first / self.fps
@@ -103,6 +117,29 @@ class OnlineAnimate:
         self.blend_at = join
         self.blend_root = self.last_root - new_root
         self.blend_rotvec = (Rotation.from_quat(self.last_rotations) * Rotation.from_quat(new_rot).inv()).as_rotvec()
+
+    def _settle(self) -> None:
+        """Slow the last unsent frames before a hold to a stop instead of freezing mid-motion.
+
+        The last `S` frames before the held pose (at most `SETTLE` seconds, none already sent) are played over
+        `2 S` frames with an ease-out (chunk time 2x - x^2): the same speed where they begin, none where she holds.
+        """
+        last = len(self.chunk_root) - 1
+        span = min(last - max(self.emitted - self.chunk_first, 0), int(round(SETTLE * self.fps)))
+        if span < 2:
+            return
+        x = np.arange(2 * span + 1) / (2 * span)
+        at = last - span + span * (2 * x - x * x)  # fractional chunk frames, from last - span to last
+        low = np.minimum(np.floor(at).astype(int), last)
+        high = np.minimum(low + 1, last)
+        frac = (at - low)[:, None]
+        root = self.chunk_root[low] * (1 - frac) + self.chunk_root[high] * frac
+        a, b = Rotation.from_quat(self.chunk_rotations[low].reshape(-1, 4)), Rotation.from_quat(
+            self.chunk_rotations[high].reshape(-1, 4))
+        turn = (a.inv() * b).as_rotvec() * np.repeat(frac, len(self.skeleton), axis=0)
+        rotations = (a * Rotation.from_rotvec(turn)).as_quat().reshape(len(at), len(self.skeleton), 4)
+        self.chunk_root = np.concatenate([self.chunk_root[: last - span], root])
+        self.chunk_rotations = np.concatenate([self.chunk_rotations[: last - span], rotations])
 
     def _emit(self, n: int) -> Frames:
         index = self.emitted + np.arange(n)

@@ -3,7 +3,12 @@
 The vocabulary, the grammar (positions join, feet, preparations, runs, level) and the stage are those of the
 offline composer (`redshoes.ballet.vocabulary`, `redshoes.compose.grammar`, `redshoes.compose.stagecraft`).
 Each decision fills the counts up to the next predicted downbeat with one to four steps, best first by a
-small depth-first search: the step's fit to the meter, tempo and loudness, variety, and the stage. A
+small depth-first search: the step's fit to the meter, tempo and loudness, variety, and the stage. The counts
+decided are predictions: as newer beats are heard, the counts of decided steps not yet danced (further ahead
+than `fixed_ahead`, the frames already sent) are moved onto the newest predicted beats, one count per beat,
+within limits (`_retime`), so that her counts follow rubato; where the last beats heard agree on a tempo the
+hearing has not yet taken up (it is slow to leave one), the grid runs on from them at their tempo
+(`_followed`). The steps themselves never change. A
 performance opens with a préparation on two counts; when the music stops the dancer finishes the decided bar
 and holds her pose; when it starts again she prepares again.
 """
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,6 +36,14 @@ OPENING_COUNTS = 2
 MAX_COUNTS = 4  # a decision never spans more than one bar of four
 LOOK_AHEAD = 0.2  # seconds: the next bar is decided when its first count is this plus one beat away
 CENTRE_PULL = 0.3  # per metre from centre stage after the step
+FIXED_AHEAD = 0.15  # seconds after the audio heard within which decided counts no longer move (frames sent)
+ANCHOR_REACH = 0.4  # fraction of a period: the furthest the first movable count is moved in one update
+GAP_RANGE = (0.7, 1.4)  # fractions of the period: the shortest and longest a retimed count may last
+PHASE_SLIP = 0.15  # fraction of a count: the most the move may shift where in the count she is at the frames sent
+FOLLOW_INTERVALS = 3  # intervals between the last beats heard that may set the tempo the counts follow
+FOLLOW_SPREAD = 0.12  # fraction of their mean within which those intervals must agree
+FOLLOW_SHARE = 1.0  # how much of the hearing's period the agreeing intervals replace (all: the hearing lags)
+RETIME_MIN = 0.015  # seconds: smaller moves of the counts are left alone (not worth animating again)
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,8 @@ class ComposeUpdate:
 
     `state`: "waiting" (no count yet), "dancing", or "holding" (the music stopped or the input is invalid).
     When the music stops, `hold_from` is the end of the step she is dancing: she holds her pose from there,
-    and the steps decided after it are `withdrawn`.
+    and the steps decided after it are `withdrawn`. `retimed`: (before, after) for decided steps whose counts
+    moved onto the newest predicted beats (same steps, new times).
     """
 
     time: float
@@ -49,6 +63,7 @@ class ComposeUpdate:
     restarted: bool = False
     hold_from: float | None = None
     withdrawn: tuple[Step, ...] = ()
+    retimed: tuple[tuple[Step, Step], ...] = ()
     message: str = ""
 
 
@@ -67,11 +82,13 @@ class _Where:
 class OnlineCompose:
     """Steps from beats as they come (`OnlineStage[HearUpdate, ComposeUpdate]`); deterministic for a seed."""
 
-    def __init__(self, *, seed: int = 0, level: str = "advanced", stage: Stage = DEFAULT_STAGE) -> None:
+    def __init__(self, *, seed: int = 0, level: str = "advanced", stage: Stage = DEFAULT_STAGE,
+                 fixed_ahead: float = FIXED_AHEAD) -> None:
         vocabulary = load_vocabulary()
         if level not in ("beginner", "intermediate", "advanced", "professional"):
             raise OptionError(f"unknown level {level!r}; use beginner, intermediate, advanced or professional")
-        self.seed, self.level, self.stage = seed, level, stage
+        self.seed, self.level, self.stage, self.fixed_ahead = seed, level, stage, fixed_ahead
+        self.definitions = {s.name: s for s in vocabulary.steps}
         self.vocab = tuple(s for s in vocabulary.steps if grammar.level_allows(s, level) and s.family != "pose")
         opening = grammar.find_step(vocabulary, grammar.OPENING, "pose")
         assert opening is not None, "the vocabulary has no préparation"
@@ -88,11 +105,15 @@ class OnlineCompose:
         self.position = 0  # place in the bar (0 = downbeat) of the count at `decided_until`
         self.bar = 0
         self.pending: deque[Step] = deque()  # decided steps not yet over
+        self.heard: deque[float] = deque(maxlen=FOLLOW_INTERVALS + 1)  # the last beats heard
 
     def process(self, update: HearUpdate) -> ComposeUpdate:
         """Decide the steps of the next bar when it is less than a bar away."""
         while self.pending and self.pending[0].end <= update.time:
             self.pending.popleft()
+        if update.restarted or update.state != "beating":
+            self.heard.clear()
+        self.heard.extend(update.beats)
         if update.state != "beating" or not update.predicted:
             if self.dancing and update.state in ("silent", "held"):
                 return self._stop(update)
@@ -101,6 +122,7 @@ class OnlineCompose:
                                  message=update.message)
         steps: list[Step] = []
         restarted = False
+        retimed = self._retime(update) if self.dancing and not update.restarted else ()
         if not self.dancing or update.restarted:
             opening = self._open(update)
             if opening is None:
@@ -115,7 +137,96 @@ class OnlineCompose:
                 break
             steps.extend(group)
         return ComposeUpdate(time=update.time, state="dancing", decided_until=self.decided_until,
-                             steps=tuple(steps), restarted=restarted, message=update.message)
+                             steps=tuple(steps), restarted=restarted, retimed=retimed, message=update.message)
+
+    def _retime(self, update: HearUpdate) -> tuple[tuple[Step, Step], ...]:
+        """Move the counts of the decided steps not yet danced onto the newest predicted beats.
+
+        The counts (and the end of the last step) are a chain of beats; the first that may move (further than
+        `fixed_ahead` from the audio heard) goes to the nearest predicted beat, at most `ANCHOR_REACH` of a
+        period, the next ones to the predicted beats after it, one count per beat; no count then lasts less
+        or more than `GAP_RANGE` of the period (no sudden rush or stall), and none moves into frames sent.
+        """
+        steps = list(self.pending)
+        predicted = self._followed(update)
+        if not steps or not len(predicted):
+            return ()
+        old = [t for s in steps for t in s.count_times] + [steps[-1].end]
+        fixed_until = update.time + self.fixed_ahead
+        first = next((k for k, t in enumerate(old) if t > fixed_until), len(old))
+        if first == len(old):
+            return ()
+        period = update.period
+        nearest = int(np.argmin(np.abs(predicted - old[first])))
+        shift = float(np.clip(predicted[nearest] - old[first], -ANCHOR_REACH * period, ANCHOR_REACH * period))
+        new = old[:first]
+        for k in range(first, len(old)):
+            j = nearest + k - first
+            if k == first:
+                target = self._slip_limited(old, first, old[first] + shift, fixed_until)
+            elif j < len(predicted):
+                target = float(predicted[j])
+            else:
+                target = new[-1] + period
+            if new:
+                target = min(max(target, new[-1] + GAP_RANGE[0] * period), new[-1] + GAP_RANGE[1] * period)
+            new.append(max(target, fixed_until))
+        if max(abs(a - b) for a, b in zip(old, new, strict=True)) < RETIME_MIN:
+            return ()
+        pairs = []
+        k = 0
+        for index, s in enumerate(steps):
+            n = len(s.count_times)
+            times, end = tuple(new[k : k + n]), new[k + n]
+            k += n
+            if times == s.count_times and end == s.end:
+                continue
+            fraction = self.definitions[s.name].accent
+            moved = replace(s, start=times[0], end=end, count_times=times,
+                            accent=times[0] + fraction * (end - times[0]))
+            steps[index] = moved
+            pairs.append((s, moved))
+        self.pending = deque(steps)
+        self.decided_until = new[-1]
+        return tuple(pairs)
+
+    def _followed(self, update: HearUpdate) -> np.ndarray:
+        """The beats the counts are moved onto: the hearing's prediction, or, where the last beats heard agree
+        on a tempo of their own, a grid from the last of them at a period between theirs and the hearing's.
+
+        The hearing is slow to leave a tempo (it must not change its count on one odd bar), so through a
+        ritardando its predicted beats fall ever earlier; the beats just heard already slow down.
+        """
+        predicted = np.asarray(update.predicted, dtype=float)
+        if len(self.heard) <= FOLLOW_INTERVALS:
+            return predicted
+        intervals = np.diff(np.asarray(self.heard))
+        local = float(intervals.mean())
+        agree = float(np.ptp(intervals)) < FOLLOW_SPREAD * local and 0.7 < local / update.period < 1.4
+        last = self.heard[-1]
+        if not agree or update.time - last > 1.5 * local:
+            return predicted
+        period = FOLLOW_SHARE * local + (1.0 - FOLLOW_SHARE) * update.period
+        grid = last + period * np.arange(1, len(predicted) + 2)
+        return grid[grid > update.time]
+
+    @staticmethod
+    def _slip_limited(old: list[float], first: int, target: float, fixed_until: float) -> float:
+        """The first movable count as near `target` as keeps her phase at the frames sent within `PHASE_SLIP`.
+
+        Between the last fixed count and this one she is `elapsed` into the count when the new frames join
+        the ones sent; lengthening or shortening the count moves her within it by elapsed * (1/gap - 1/gap').
+        """
+        if first == 0:
+            return target
+        before = old[first - 1]
+        elapsed, gap = max(fixed_until - before, 0.0), old[first] - before
+        if elapsed <= 0.0:
+            return target
+        slowest = 1.0 / gap - PHASE_SLIP / elapsed
+        longest = 1.0 / slowest if slowest > 0.0 else math.inf
+        shortest = 1.0 / (1.0 / gap + PHASE_SLIP / elapsed)
+        return before + min(max(target - before, shortest), longest)
 
     def _stop(self, update: HearUpdate) -> ComposeUpdate:
         """The music stopped: finish the step under way, withdraw the ones after it, hold."""

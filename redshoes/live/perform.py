@@ -49,7 +49,9 @@ class LivePerformance:
     def __init__(self, options: LiveOptions = LiveOptions()) -> None:
         self.options = options
         self.hear = OnlineHear()
-        self.compose = OnlineCompose(seed=options.seed, level=options.level, stage=options.stage)
+        # counts within the frames already sent stay; the ones further ahead follow the beats as heard
+        self.compose = OnlineCompose(seed=options.seed, level=options.level, stage=options.stage,
+                                     fixed_ahead=options.lead)
         self.animate = OnlineAnimate(fps=options.fps, lead=options.lead, stage=options.stage)
 
     def reset(self) -> None:

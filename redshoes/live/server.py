@@ -149,7 +149,7 @@ class LiveShow:
         if state != self.state or (update.message and update.message != self.message):
             self.state, self.message = state, update.message
             self._send(messages.status(state, update.message))
-        for s in update.steps:
+        for s in (*update.steps, *(after for _, after in update.compose.retimed)):  # a moved step is sent again
             text = messages.step(s)
             self.recent_steps.append(text)
             self._send(text)

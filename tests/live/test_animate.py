@@ -1,12 +1,15 @@
-"""Online animation: continuous frames across the joins, a held pose in silence, every frame once."""
+"""Online animation: continuous frames across the joins (moved counts too), a held pose in silence, every frame once."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.spatial.transform import Rotation
 
+from redshoes.live import AudioBlock
 from redshoes.live.perform import LiveOptions, LivePerformance, LiveUpdate
 from redshoes.live.sources import synthetic_blocks
+
+from .test_perform import RATE, _clicks, _ritardando
 
 
 def _perform(blocks, options: LiveOptions | None = None) -> list[LiveUpdate]:
@@ -49,6 +52,24 @@ def test_no_pops_where_the_chunks_join() -> None:
     assert len(joins) >= 8
     for j in joins:  # where new frames meet the emitted ones, no joint turns much more than just before or after
         assert turns[j] <= 1.5 * max(turns[j - 1], turns[j + 1]) + 5.0, f"a pop at frame {j}"
+
+
+def test_moved_counts_remake_only_frames_not_sent_and_join_without_a_jump() -> None:
+    beats = _ritardando()
+    audio = _clicks(beats, beats[-1] + 0.5)
+    blocks = (AudioBlock(samples=audio[k : k + 2205], sample_rate=RATE) for k in range(0, len(audio), 2205))
+    updates = _perform(blocks, LiveOptions(fps=30.0))
+    index, root, rotations, _ = _frames(updates)
+    assert np.array_equal(index, np.arange(len(index)))
+    turns = _angles(rotations)
+    joins = [u.frames.first - 1 for u in updates
+             if u.compose.retimed and not u.steps and 5 <= u.frames.first < len(turns) - 6]
+    assert len(joins) >= 8  # through the ritardando her counts move onto the slower beats
+    step = np.linalg.norm(np.diff(root, axis=0), axis=1)
+    for j in joins:  # the frames made again meet the ones sent: no jump, no joint turning faster than nearby
+        assert step[j] < 0.12
+        nearby = max(turns[j - 5 : j].max(), turns[j + 1 : j + 6].max())
+        assert turns[j] <= 1.5 * nearby + 5.0, f"a pop at frame {j}"
 
 
 def test_silence_holds_the_pose_then_she_dances_again() -> None:

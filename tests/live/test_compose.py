@@ -26,6 +26,9 @@ def _compose(blocks, *, seed: int = 0, level: str = "advanced") -> tuple[list[li
         beats.extend(heard.beats)
         update = compose.process(heard)
         states.append(update.state)
+        if update.retimed:  # counts not yet danced moved onto newer beats: the same steps, new times
+            moved = dict(update.retimed)
+            performances[-1] = [moved.get(s, s) for s in performances[-1]]
         if update.restarted:
             performances.append([])
         if update.steps:

@@ -1,11 +1,57 @@
-"""The whole live pipeline: a stream replays exactly after reset; garbage and silence hold, never crash."""
+"""The whole live pipeline: her counts follow a slowing tempo; a stream replays exactly after reset; garbage and
+silence hold, never crash."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from redshoes.compose.check import check
+from redshoes.compose.choreography import Choreography, Stage, Step
 from redshoes.live import AudioBlock, LiveOptions, LivePerformance
 from redshoes.live.sources import synthetic_blocks
+
+RATE = 22050
+
+
+def _ritardando() -> np.ndarray:
+    """Beat times (s): 120 bpm for 20 beats, slowing by 20 % (0.5 s to 0.6 s a beat) over two bars, then steady."""
+    periods = [0.5] * 20 + list(np.linspace(0.5, 0.6, 9)[1:]) + [0.6] * 20
+    return np.concatenate([[0.5], 0.5 + np.cumsum(periods)])
+
+
+def _clicks(beats: np.ndarray, seconds: float) -> np.ndarray:
+    """A click on every beat and a bass note on every fourth (4/4), with a little noise, mono float32."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    out = 0.003 * np.random.default_rng(0).standard_normal(len(t))
+    for k, b in enumerate(beats):
+        start = int(b * RATE)
+        n = min(int(0.4 * RATE), len(t) - start)
+        since = np.arange(max(n, 0)) / RATE
+        bass = 0.45 * np.sin(2 * np.pi * 65.0 * since) if k % 4 == 0 else 0.0
+        out[start : start + len(since)] += np.exp(-since / 0.08) * (0.35 * np.sin(2 * np.pi * 880.0 * since) + bass)
+    return out.astype(np.float32)
+
+
+def test_her_counts_follow_a_tempo_that_slows_by_a_fifth() -> None:
+    beats = _ritardando()
+    audio = _clicks(beats, beats[-1] + 0.5)
+    lead = 0.15
+    performance = LivePerformance(LiveOptions(lead=lead))
+    steps: list[Step] = []
+    for start in range(0, len(audio), 2205):
+        update = performance.process(AudioBlock(samples=audio[start : start + 2205], sample_rate=RATE))
+        for before, after in update.compose.retimed:  # only counts not yet sent move
+            moved = [(a, b) for a, b in zip(before.count_times, after.count_times, strict=True) if a != b]
+            assert all(min(a, b) > update.time + lead - 1e-9 for a, b in moved)
+        moved_steps = dict(update.compose.retimed)
+        steps = [moved_steps.get(s, s) for s in steps] + list(update.steps)
+    assert check(Choreography(music="live", duration=steps[-1].end, seed=0, level="advanced", stage=Stage(),
+                              steps=tuple(steps))) == []
+    counts = np.array([t for s in steps for t in s.count_times])
+    slowing = counts[(counts > 10.5) & (counts < 25.0)]  # through the ritardando and the bars after it
+    error = np.array([np.min(np.abs(beats - t)) for t in slowing])
+    assert len(slowing) >= 20
+    assert np.mean(error < 0.07) > 0.85  # on the predicted beats alone she fell 100-150 ms behind the music
 
 
 def _signature(performance: LivePerformance, blocks) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -74,3 +74,32 @@ def test_the_page_is_served_self_contained() -> None:
             urllib.request.urlopen(server.url + "audio", timeout=10)
     finally:
         server.stop()
+
+
+def test_a_step_whose_counts_moved_is_sent_again_with_the_new_times() -> None:
+    from redshoes.live.stage import AudioBlock
+
+    from .test_perform import RATE, _clicks, _ritardando
+
+    beats = _ritardando()
+    audio = _clicks(beats, beats[-1] + 0.5)
+    blocks = [AudioBlock(samples=audio[i : i + 2205], sample_rate=RATE) for i in range(0, len(audio), 2205)]
+    show = LiveShow(blocks, options=LiveOptions(fps=30.0), title="slowing", viewers_to_start=1, wait_for_viewers=20.0)
+    server = LiveServer(show, port=0)
+    server.start()
+    performer = threading.Thread(target=show.perform, daemon=True)
+    performer.start()
+    seen: list[dict] = []
+    try:
+        _read_all(f"ws://127.0.0.1:{server.port}/live", seen)
+    finally:
+        show.stopping.set()
+        performer.join(timeout=20)
+        server.stop()
+    sent: dict[tuple[int, int], list[list[float]]] = {}
+    for m in seen:
+        if m["type"] == "step":
+            sent.setdefault((m["bar"], m["count"]), []).append(m["count_times"])
+    moved = [times for times in sent.values() if len(times) > 1]
+    assert moved, "the slowing tempo moved no decided step"
+    assert any(times[-1] != times[0] for times in moved)  # the page is told the newer times

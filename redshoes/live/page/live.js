@@ -49,7 +49,11 @@
       const old = Math.floor((clock() - 3) * fps);
       for (const key of frames.keys()) { if (key < old) frames.delete(key); else break; }
     } else if (msg.type === 'step') {
+      // a step whose counts moved onto the beats as heard comes again: the newer times replace the older
+      const same = steps.findIndex((s) => s.bar === msg.bar && s.count === msg.count);
+      if (same >= 0) steps.splice(same, 1);
       steps.push(msg);
+      steps.sort((a, b) => a.start - b.start);
       if (steps.length > 32) steps.shift();
     } else if (msg.type === 'status') {
       state.status = msg.state;
