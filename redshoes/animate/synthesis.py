@@ -29,12 +29,20 @@ HIPS_SPEED = 3.2  # m/s: the hips never rise or sink faster (a take-off or landi
 SPEED_LIMIT = 900.0  # deg/s: joints of free limbs turning faster than this are smoothed (a dancer's limit ~1500)
 KNEE_SPEED = 1100.0  # deg/s: the fastest a free knee bends or stretches
 SPEED_SIGMA_S = 0.05  # the smoothing of such fast passages, seconds
+SMOOTH_RAMP_S = 0.1  # a leg leaving the floor comes into that smoothing over this long, seconds
+LIFT_SPREAD_S = 0.05  # s: the last lift of a foot out of the floor comes and goes over this long
+POP_STEP = 0.05  # m: a foot point moving further than this in a frame (3 m/s at 60 fps) ...
+POP_RATIO = 1.5  # ... and this many times further than in the frames either side has popped
+POP_REACH_S = 0.05  # s: such a pop is spread evenly over this long either side (or that much longer)
+POP_LOW = 0.12  # m: pops are eased where the foot is this low (higher, fast beats and kicks are the step's own)
+POP_KNEE_SPEED = 1400.0  # deg/s: ... if the knee then bends no faster than this (or than it did)
 BRUSH_SPEED = 0.3  # m/s: a free foot may brush along the floor up to this speed; faster, it lifts
 SWING_LIFT = 0.14  # m of lift per m/s of foot speed above the brush speed
 SWING_MAX = 0.09  # the highest a swinging foot is lifted, metres (a low dégagé)
 SWING_RAMP_S = 0.1  # a foot leaves the floor and sets down on it over this long, seconds
 SWING_SIGMA_S = 0.06  # the swing arc starts a little before the foot moves and lands a little after
 STEP_MIN_S = 0.1  # s: a foot given less time than this to change place slides there instead of stepping
+PLACE_HOLD = 0.15  # a foot leaving one place for the next keeps its old place this share of the way, and its new one
 TOUCH_S = 0.12  # a foot touching down at a key takes its full weight over this long either side, seconds
 BALANCE_MAX = 0.1  # m: the most the hips shift to bring the centre of mass over the feet
 BALANCE_SIGMA_S = 0.06  # how softly they shift, seconds
@@ -53,7 +61,7 @@ BEAT_CROWDED_S = (0.06, 0.1)  # a beat whose shortest movement lasts under the f
 BEAT_TURN_DEG = 30.0  # beats in which she turns more than this keep their time as it is
 FOOT_REST = (0.08, 0.02)  # heights of the ankle and of the ball joint of a foot standing flat, metres
 SLIDE_SPEED = 0.6  # m/s: the fastest a foot near the floor moves along it (a brush); faster, it is in the air
-CLEAR = 0.06  # m: how high above its standing height a foot travelling faster than that is carried
+CLEAR = 0.07  # m: how high above its standing height a foot travelling faster than that is carried
 HOLD_S = 0.2  # a foot leaving the floor rises in place (at most this long) before it travels; it lands likewise
 CATCH_S = 0.25  # ... and catches up with its path (or leaves it, before a landing) over this long
 RAISE_KNEE_SPEED = 1200.0  # deg/s: a foot is raised from the floor no faster than a straight knee bends this fast
@@ -418,9 +426,7 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         toe = _q(limbs.toe_pitch(pitch), 0)
         foot_world.append(foot)
         toe_local.append(toe)
-        after = balls[np.minimum(seg + 1, n_keys - 1), i]
-        anchor = np.where(land[:, None], after, balls[seg, i])
-        anchor = np.where(quick[:, None], balls[seg, i] + (after - balls[seg, i]) * _smooth(u)[:, None], anchor)
+        anchor = _foot_place(kt, balls[:, i], planted[:, i] & ~glide, seg, t)
         anchors[i] = anchor
         ball = quat.apply(foot, limbs.BALL)
         ankle_target[i, :, 0] = anchor[:, 0] - ball[:, 0]
@@ -460,8 +466,178 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1)
     if _limit_knee_speed(quats, pinned | core, fps):
         # what the knees' speed limit put through the floor is lifted out of it (by less than a few millimetres)
-        _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1, margin=0.002)
+        _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1, margin=0.002,
+                             fps=fps, spread_s=LIFT_SPREAD_S)
+    if _no_pops(quats, root, held | core | sliding, fps):
+        _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1, margin=0.002,
+                             fps=fps, spread_s=LIFT_SPREAD_S)
     return root, quats, pinned.T.copy()
+
+
+def _no_pops(quats: np.ndarray, root: np.ndarray, kept: np.ndarray, fps: float, passes: int = 3) -> bool:
+    """No foot jumps in one frame: where a foot point moves much further in a frame than in the frames either
+    side (what a change made to a leg in some frames and not the next leaves behind), the ankle goes evenly
+    along the floor through a few frames around it instead (no lower than it was), the foot turning evenly;
+    the leg reaches it by IK. `kept` (2, frames): legs never changed there while their foot is on the floor.
+    True if a leg was changed."""
+    frames = len(quats)
+    changed = False
+    reach = max(1, int(round(POP_REACH_S * fps)))
+    pos, world = _legs_fk(root, quats)
+    on_floor = [pos[:, LEG[s][2], 1] - _contact_lift(world[:, LEG[s][2]], quats[:, LEG[s][3]]) < 0.03 for s in SIDES]
+    kept = kept & np.stack(on_floor)  # a foot kept where the IK put it in the air may still be smoothed
+    # ... and one touching the floor for a frame or two in passing
+    kept = np.stack([_runs_at_least(k, 3) for k in kept])
+    for _ in range(passes):
+        pos, world = _legs_fk(root, quats)
+        found = False
+        for i, side in enumerate(SIDES):
+            up, _, ankle_j, toe_j = LEG[side]
+            d = np.zeros(frames)
+            d[1:] = np.linalg.norm(np.diff(pos[:, [ankle_j, toe_j]], axis=0), axis=-1).max(axis=1)
+            around = np.maximum(np.roll(d, 1), np.roll(d, -1))
+            low = np.minimum(pos[:, ankle_j, 1] - FOOT_REST[0], pos[:, toe_j, 1] - FOOT_REST[1]) < POP_LOW
+            low[1:] |= low[:-1]
+            pops = np.flatnonzero((d > POP_STEP) & (d > POP_RATIO * around) & low)
+            # windows of one pass do not overlap: each starts from the leg as it was; all are first tried at once
+            wins: list[tuple[int, int]] = []
+            for pop in pops:
+                w = _pop_window(kept[i], int(pop), reach, -1, frames)
+                if w is not None and wins and w[0] < wins[-1][1]:  # pops close together share one window
+                    wins[-1] = (wins[-1][0], max(w[1], wins[-1][1]))
+                elif w is not None:
+                    wins.append(w)
+            if not wins:
+                continue
+            saved = quats[:, LEG[side]].copy()
+            idx = np.concatenate([np.arange(a + 1, b) for a, b in wins])
+            a_of = np.concatenate([np.full(b - a - 1, a) for a, b in wins])
+            b_of = np.concatenate([np.full(b - a - 1, b) for a, b in wins])
+            _ease_pops(quats, pos, world, side, idx, a_of, b_of)
+            before = _turn_speed(saved[:, [1]], fps)[:, 0]
+            after = _turn_speed(quats[:, [LEG[side][1]]], fps)[:, 0]
+            found = changed = True
+            for n, (a, b) in enumerate(wins):
+                if after[a + 1 : b + 1].max() <= max(POP_KNEE_SPEED, before[a + 1 : b + 1].max()):
+                    continue
+                quats[a : b + 1, LEG[side]] = saved[a : b + 1]
+                lo = wins[n - 1][1] if n > 0 else -1
+                hi = wins[n + 1][0] if n + 1 < len(wins) else frames
+                _ease_pop_slowly(quats, root, pos, world, kept[i], i, side, (a, b), (lo, hi), reach, fps)
+        if not found:
+            break
+    return changed
+
+
+def _ease_pops(quats: np.ndarray, pos: np.ndarray, world: np.ndarray, side: str, idx: np.ndarray, a: np.ndarray,
+               b: np.ndarray) -> None:
+    """The leg of `side` in frames `idx` (n,) re-made by IK: its ankle evenly on the way from frame `a` (n,) to
+    frame `b` (n,) (no lower than it was), the foot and toe turning evenly."""
+    up, _, ankle_j, toe_j = LEG[side]
+    x = ((idx - a) / (b - a))[:, None]
+    ankle = pos[a, ankle_j] + (pos[b, ankle_j] - pos[a, ankle_j]) * x
+    ankle[:, 1] = np.maximum(ankle[:, 1], pos[idx, ankle_j, 1])
+    foot = _slerp_rows(world[a, ankle_j], world[b, ankle_j], x[:, 0])
+    toe = _slerp_rows(quats[a, toe_j], quats[b, toe_j], x[:, 0])
+    pole = quat.apply(world[idx, up], np.array([0.0, 0.0, 1.0]))
+    _set_leg(quats, idx, side, quats[idx, 0], pos[idx, up], ankle, pole, foot, toe)
+
+
+def _ease_pop_slowly(quats: np.ndarray, root: np.ndarray, pos: np.ndarray, world: np.ndarray, kept: np.ndarray,
+                     i: int, side: str, window: tuple[int, int], bounds: tuple[int, int], reach: int,
+                     fps: float) -> None:
+    """A pop eased by IK over a longer window than `window` (`reach` more each side, within `bounds`, stopping
+    at frames `kept`), or else by each joint of the leg turning evenly over `window` or the longer one (lifted
+    out of the floor where that takes it through), the first that keeps the knee no faster than
+    `POP_KNEE_SPEED` (or than it was); left as it is if none does."""
+    frames = len(quats)
+    for grow, by_ik in ((1, True), (0, False), (1, False)):
+        a = max(window[0] - grow * reach, bounds[0], 0)
+        b = min(window[1] + grow * reach, bounds[1], frames - 1)
+        before, after = np.flatnonzero(kept[a : window[0]]) + a, np.flatnonzero(kept[window[1] + 1 : b + 1])
+        a = int(before.max()) if len(before) else a
+        b = window[1] + 1 + int(after.min()) if len(after) else b
+        idx = np.arange(a + 1, b)
+        legs = quats[a : b + 1][:, LEG[side]].copy()
+        limit = max(POP_KNEE_SPEED, _turn_speed(legs[:, [1]], fps)[1:, 0].max())
+        if by_ik:
+            _ease_pops(quats, pos, world, side, idx, np.full(len(idx), a), np.full(len(idx), b))
+        else:
+            x = (idx - a) / (b - a)
+            for n, j in enumerate(LEG[side]):
+                quats[idx, j] = _slerp_pair(legs[0, n], legs[-1, n], x)
+            hold = np.ones((2, b + 1 - a), dtype=bool)
+            hold[i, 1:-1] = False
+            span = slice(a, b + 1)
+            _lift_feet_off_floor(quats[span], root[span], quats[span, 0].copy(), hold, np.zeros_like(hold),
+                                 np.zeros((2, b + 1 - a)), 1, margin=0.002, fps=fps, spread_s=LIFT_SPREAD_S)
+        if _turn_speed(quats[a : b + 1, [LEG[side][1]]], fps)[1:, 0].max() <= limit and (
+            by_ik or _above_floor(root[a : b + 1], quats[a : b + 1], side)
+        ):
+            return
+        quats[a : b + 1, LEG[side]] = legs
+
+
+def _slerp_rows(qa: np.ndarray, qb: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Quaternions (n, 4) from rows of `qa` to rows of `qb` (n, 4) at fractions `x` (n,)."""
+    qb = qb * np.where(np.sum(qa * qb, axis=-1) < 0, -1.0, 1.0)[:, None]
+    return quat.mul(qa, quat.from_rotvec(quat.to_rotvec(quat.mul(quat.inv(qa), qb)) * x[:, None]))
+
+
+def _runs_at_least(mask: np.ndarray, n: int) -> np.ndarray:
+    """`mask` (frames,) without its runs of True shorter than `n` frames (runs at the edges kept)."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    out = mask.copy()
+    for a, b in zip(starts, stops, strict=True):
+        if b - a < n and a > 0 and b < len(mask):
+            out[a:b] = False
+    return out
+
+
+def _above_floor(root: np.ndarray, quats: np.ndarray, side: str) -> bool:
+    """Whether the foot of `side` stays out of the floor (within a millimetre) in these frames."""
+    pos, world = _legs_fk(root, quats, (side,))
+    ankle_j, toe_j = LEG[side][2], LEG[side][3]
+    return bool((pos[:, ankle_j, 1] - _contact_lift(world[:, ankle_j], quats[:, toe_j]) > -0.001).all())
+
+
+def _pop_window(kept: np.ndarray, f: int, reach: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """Frames (a, b) whose legs are kept, between which a pop into frame `f` is spread: `reach` either side,
+    stopping at frames `kept`, within [lo, hi] (frames); None if too narrow."""
+    frames = len(kept)
+    a, b = max(f - reach, lo, 0), min(f + reach - 1, hi, frames - 1)
+    inside = np.flatnonzero(kept[a : b + 1]) + a
+    if len(inside):
+        before, after = inside[inside < f], inside[inside >= f]
+        a = int(before.max()) if len(before) else a
+        b = int(after.min()) if len(after) else b
+    return (a, b) if b - a >= 2 and a < f else None
+
+
+def _slerp_pair(qa: np.ndarray, qb: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Quaternions (n, 4) from `qa` to `qb` (4,) at fractions `x` (n,)."""
+    qb = qb if float(np.dot(qa, qb)) >= 0 else -qb
+    rel = quat.to_rotvec(quat.mul(quat.inv(qa[None]), qb[None]))
+    return quat.mul(np.repeat(qa[None], len(x), axis=0), quat.from_rotvec(rel * x[:, None]))
+
+
+def _foot_place(kt: np.ndarray, balls: np.ndarray, down: np.ndarray, seg: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Where a foot's weight goes on the floor at times `t`, (frames, 2) x, z m: from the place of the last key
+    where it was down to that of the next, smoothly (a foot handing its weight from one place to the next never
+    jumps, however short the segments; a foot staying down keeps its place). `balls` (K, 2), `down` (K,)."""
+    n = len(kt)
+    idx = np.arange(n)
+    last = np.maximum.accumulate(np.where(down, idx, -1))
+    nxt = np.minimum.accumulate(np.where(down, idx, n)[::-1])[::-1]
+    a = last[seg]
+    b = nxt[np.minimum(seg + 1, n - 1)]
+    lo, hi = np.maximum(a, 0), np.minimum(b, n - 1)
+    both = (a >= 0) & (b < n)
+    x = np.clip((t - kt[lo]) / np.maximum(kt[hi] - kt[lo], 1e-9), 0.0, 1.0)
+    s = np.where(both, _smooth((x - PLACE_HOLD) / (1.0 - 2.0 * PLACE_HOLD)), np.where(a >= 0, 0.0, 1.0))
+    place = balls[lo] + (balls[hi] - balls[lo]) * s[:, None]
+    return np.where(((a >= 0) | (b < n))[:, None], place, balls[seg])
 
 
 def _touch_weight(times: np.ndarray, t: np.ndarray, fps: float) -> np.ndarray:
@@ -601,9 +777,12 @@ def _soften_fast_joints(quats: np.ndarray, pinned: np.ndarray, fps: float) -> No
     reach = max(1, int(round(SPEED_SIGMA_S * fps)))
     grown = np.stack([_max_filter(c, np.ones(2 * reach + 1)) for c in fast.T.astype(float)], axis=1)
     mix = np.clip(_gauss(grown, SPEED_SIGMA_S / 2, fps), 0.0, 1.0)
+    # a leg leaving the floor passes from its exact IK to the smoothed turn over a few frames, not in one (a pop)
+    ramp = max(1, int(round(SMOOTH_RAMP_S * fps)))
     for side, col in (("Left", 0), ("Right", 1)):
+        free = _smooth(_distance_to(pinned[col]) / ramp) if pinned[col].any() else np.ones(frames)
         for j in LEG[side]:
-            mix[:, j - 1] = np.where(pinned[col], 0.0, mix[:, j - 1])
+            mix[:, j - 1] = np.minimum(mix[:, j - 1], free)
     smooth = _gauss(q, SPEED_SIGMA_S, fps)
     smooth /= np.linalg.norm(smooth, axis=-1, keepdims=True)
     out = q + (smooth - q) * mix[..., None]
@@ -754,6 +933,8 @@ def _lift_feet_off_floor(
     floor: np.ndarray,
     passes: int,
     margin: float = 0.03,
+    fps: float = 60.0,
+    spread_s: float = 0.0,
 ) -> None:
     """A free foot that would go through the floor is lifted onto it by bending the leg (IK), softly: the lift
     starts a little before the contact so that the knee does not snap; a travelling free foot clears the
@@ -770,19 +951,24 @@ def _lift_feet_off_floor(
             m = (low < soft) & ~pinned[i]
             if not m.any():
                 continue
+            if spread_s > 0:  # the lift comes and goes over a few frames (no knee snaps into it)
+                reach = max(1, int(round(spread_s * fps)))
+                cone = _smooth(1.0 - np.abs(np.arange(-reach, reach + 1)) / (reach + 1))
+                raise_by = _max_filter(np.where(m, raise_by, 0.0), cone)
+                m = (raise_by > 0) & ~pinned[i]
             ankle = pos[m, ankle_j] + np.stack([0 * low[m], raise_by[m], 0 * low[m]], axis=-1)
             forward = np.array([0.0, 0.0, 1.0])
             pole = quat.apply(world[m, up], forward) + 0.3 * quat.apply(foot[m], forward)
             _set_leg(quats, m, side, hips[m], pos[m, up], ankle, pole, foot[m], toe[m])
 
 
-def _legs_fk(root: np.ndarray, quats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _legs_fk(root: np.ndarray, quats: np.ndarray, sides: tuple[str, ...] = SIDES) -> tuple[np.ndarray, np.ndarray]:
     """World positions (frames, J, 3) and rotations (frames, J, 4) of the hips and the leg joints only
     (the other joints left zero): forward kinematics for what touches the floor."""
     pos = np.zeros((*quats.shape[:2], 3))
     world = np.zeros(quats.shape)
     world[:, 0], pos[:, 0] = quats[:, 0], root
-    for side in SIDES:
+    for side in sides:
         for j in LEG[side]:
             parent = int(SK.parents[j])
             world[:, j] = quat.mul(world[:, parent], quats[:, j])

@@ -107,6 +107,22 @@ def test_joints_turn_no_faster_than_a_dancer_can(ballet):
         assert knee[free].max() < 1500.0  # a free knee never snaps
 
 
+def test_no_foot_pops_in_one_frame(ballet):
+    """Near the floor, no foot point jumps in one frame much further than it moves in the frames either side (a
+    foot handing its weight to a new place in a short step, or a leg leaving the floor, once jumped 20-45 cm)."""
+    m: Motion = ballet.motion
+    pos = m.positions()
+    for side in ("Left", "Right"):
+        for name, rest in ((side + "Foot", 0.08), (side + "ToeBase", 0.02)):
+            p = pos[:, m.skeleton.index(name)]
+            step = np.linalg.norm(np.diff(p, axis=0), axis=1)  # m a frame at 60 fps
+            around = np.maximum(np.concatenate([[0.0], step[:-1]]), np.concatenate([step[1:], [0.0]]))
+            low = np.minimum(p[1:, 1], p[:-1, 1]) - rest < 0.12
+            excess = np.where(low, step - around, 0.0)
+            f = int(np.argmax(excess))
+            assert excess[f] < 0.12, (name, f / m.fps, step[max(f - 2, 0) : f + 3])
+
+
 def test_travelling_feet_leave_the_floor_rather_than_slide(ballet):
     from redshoes.export import metrics
 
