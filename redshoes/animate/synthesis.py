@@ -284,31 +284,33 @@ def shown_at(track: Track, times: np.ndarray) -> np.ndarray:
     """The real times (s) at which the choreography's `times` (a key's time, say) are shown, once the motion
     is slowed into the counts and quickened between (the inverse of `shaped_time`)."""
     times = np.asarray(times, dtype=float)
-    beats = track.beats
-    if len(beats) < 2:
+    if len(track.beats) < 2:
         return times
-    k = np.clip(np.searchsorted(beats, times, side="right") - 1, 0, len(beats) - 2)
-    period = beats[k + 1] - beats[k]
-    target = np.clip((times - beats[k]) / np.maximum(period, 1e-9), 0.0, 1.0)
-    inside = (times >= beats[0]) & (times <= beats[-1])
-    depth = np.where(inside & (period < BEAT_LONGEST_S), track.beat_depth[k], 0.0)
+    start, period, target, depth, inside = _within_beat(track, times)
     s = target.copy()
     for _ in range(30):  # s - depth·sin(2πs)/2π = target, monotone in s
         s -= (s - depth * np.sin(2.0 * np.pi * s) / (2.0 * np.pi) - target) / (1.0 - depth * np.cos(2.0 * np.pi * s))
-    return np.where(inside, beats[k] + s * period, times)
+    return np.where(inside, start + s * period, times)
+
+
+def _within_beat(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per time: the start (s) and length (s) of the beat it falls in, how far through it (0..1), how deeply
+    that beat is shaped, and whether the time lies between the first and the last beat at all."""
+    beats = track.beats
+    k = np.clip(np.searchsorted(beats, t, side="right") - 1, 0, len(beats) - 2)
+    period = beats[k + 1] - beats[k]
+    phase = np.clip((t - beats[k]) / np.maximum(period, 1e-9), 0.0, 1.0)
+    inside = (t >= beats[0]) & (t <= beats[-1])
+    depth = np.where(inside & (period < BEAT_LONGEST_S), track.beat_depth[k], 0.0)
+    return beats[k], period, phase, depth, inside
 
 
 def shaped_time(track: Track, t: np.ndarray) -> np.ndarray:
     """The time of the choreography shown at real times `t`: slower into and out of each count, quicker
     between, every count where it was (the dancer arrives on the beat), (frames,)."""
-    beats = track.beats
-    if len(beats) < 2:
+    if len(track.beats) < 2:
         return t
-    k = np.clip(np.searchsorted(beats, t, side="right") - 1, 0, len(beats) - 2)
-    period = beats[k + 1] - beats[k]
-    s = np.clip((t - beats[k]) / np.maximum(period, 1e-9), 0.0, 1.0)
-    inside = (t >= beats[0]) & (t <= beats[-1])
-    depth = np.where(inside & (period < BEAT_LONGEST_S), track.beat_depth[k], 0.0)
+    _, period, s, depth, _ = _within_beat(track, t)
     return t - depth * period * np.sin(2.0 * np.pi * s) / (2.0 * np.pi)
 
 
