@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 import numpy as np
 
 from redshoes.hear.meter import Meter, meter_name
 from redshoes.hear.music_map import Bar
+
+
+class TimedBar(Protocol):
+    """A bar written in a score, placed in time (seconds)."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def meter(self) -> str: ...
+    @property
+    def beats(self) -> tuple[float, ...]: ...
+
+
+def written_bars(timed: Iterable[TimedBar]) -> tuple[Bar, ...]:
+    """The music map's bars, numbered from 1, for bars read off a score (times to the microsecond, as saved)."""
+    return tuple(
+        Bar(index=i + 1, start=round(b.start, 6), end=round(b.end, 6), meter=b.meter,
+            beats=tuple(round(t, 6) for t in b.beats))
+        for i, b in enumerate(timed)
+    )
 
 
 def make_bars(beats: np.ndarray, meter: Meter, duration: float) -> tuple[Bar, ...]:

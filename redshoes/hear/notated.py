@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from redshoes.hear.audio import Audio
+from redshoes.hear.bars import written_bars
 from redshoes.hear.energy import accents, energy_curve, sustained
 from redshoes.hear.features import Features, compute_features
 from redshoes.hear.music_map import Bar, MusicMap, Phrase, Section
@@ -36,16 +37,7 @@ def hear_score(path: Path) -> tuple[MusicMap, Audio]:
 def notation_music_map(notation: Notation, audio: Audio, *, source: str) -> MusicMap:
     """The map written in the notation, with dynamics heard from its rendering."""
     features = compute_features(audio)
-    bars = tuple(
-        Bar(
-            index=i + 1,
-            start=round(b.start, 6),
-            end=round(b.end, 6),
-            meter=b.meter,
-            beats=tuple(round(t, 6) for t in b.beats),
-        )
-        for i, b in enumerate(notation.bars)
-    )
+    bars = written_bars(notation.bars)
     starts = section_starts(notation.section_starts, len(bars))
     phrases = make_phrases(bars, length=phrase_length(bars), breaks=starts)
     sections = _sections(bars, phrases, starts, features)

@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from redshoes.hear.audio import Audio
+from redshoes.hear.bars import written_bars
 from redshoes.hear.energy import DYNAMIC_RANGE_DB, ENERGY_HOP
-from redshoes.hear.music_map import Bar, Curve, MusicMap, Phrase, Section
+from redshoes.hear.music_map import Curve, MusicMap, Phrase, Section
 from redshoes.music.score import Score, ScoreSection, load_score
 from redshoes.music.synth import Note, render_notes
 
@@ -120,16 +121,7 @@ def score_music_map(score: Score, *, source: str) -> MusicMap:
     """The exact music map written in the score: beats, bars, meters, phrases, sections, and dynamics."""
     timed = timed_bars(score)
     duration = timed[-1].end + score.tail
-    bars = tuple(
-        Bar(
-            index=i + 1,
-            start=round(b.start, 6),
-            end=round(b.end, 6),
-            meter=b.meter,
-            beats=tuple(round(t, 6) for t in b.beats),
-        )
-        for i, b in enumerate(timed)
-    )
+    bars = written_bars(timed)
     phrases: list[Phrase] = []
     sections: list[Section] = []
     first = 0
