@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from redshoes.ballet.vocabulary import StepDef, load_vocabulary
 from redshoes.compose.choreography import Choreography, Stage, StagePoint, Step
+from redshoes.compose.stagecraft import heading
 
 
 def tempo_of(step: StepDef) -> float:
@@ -25,18 +26,7 @@ def _wrap(deg: float) -> float:
 
 def travel_vector(step: StepDef, facing: float, foot: str) -> tuple[float, float]:
     """Where the step takes the dancer (dx, dz), metres: forward, back, or sideways toward the working foot."""
-    yaw = math.radians(facing)
-    fx, fz = math.sin(yaw), math.cos(yaw)
-    lx, lz = math.cos(yaw), -math.sin(yaw)  # the dancer's left
-    d = step.travel_direction
-    if d in ("forward", "any"):
-        ux, uz = fx, fz
-    elif d == "back":
-        ux, uz = -fx, -fz
-    elif d == "side":
-        ux, uz = (lx, lz) if foot == "left" else (-lx, -lz)
-    else:
-        ux, uz = 0.0, 0.0
+    ux, uz = heading(step, facing, foot)
     return step.travel * ux, step.travel * uz
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -12,17 +11,7 @@ import pytest
 from redshoes.errors import InputError
 from redshoes.hear import hear_file, hear_score
 from redshoes.music.notation import beat_length
-
-MATERIAL = Path(__file__).resolve().parents[2] / "../shared/material"
-
-
-def material_or_skip() -> Path:
-    """The shared material, or skip when absent (fail if REDSHOES_REQUIRE_MATERIAL is set)."""
-    if not MATERIAL.exists():
-        if os.environ.get("REDSHOES_REQUIRE_MATERIAL"):
-            pytest.fail(f"material required but missing at {MATERIAL}")
-        pytest.skip("shared material absent")
-    return MATERIAL
+from tests.hear.conftest import material_or_skip
 
 
 def _midi(path: Path, meters: list[tuple[int, int, int]], bpm: float = 120.0) -> Path:
