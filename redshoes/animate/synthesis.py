@@ -15,6 +15,7 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.spatial.transform import Rotation
 
 from redshoes.animate import limbs, quat
+from redshoes.animate.glide import glides
 from redshoes.animate.keys import ARM, LEG, SIDES, SK, J
 from redshoes.animate.motion import Motion, forward_kinematics
 from redshoes.animate.timeline import Flight, TimedKey, build_timeline
@@ -378,7 +379,10 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
             quats[:, J[joint]] = quat.mul(_q(0.5 * rel_yaw, 1), quats[:, J[joint]])
 
     # Planted feet: pinned on the floor where the key put them; the legs reach them by IK. A foot about to
-    # leave the floor stays put while the step begins; a foot about to land reaches for its place.
+    # leave the floor stays put while the step begins; a foot about to land reaches for its place. Gliding on
+    # pointe, travelling or turning, the feet go with the body.
+    gliding = glides(track.glide, track.planted, track.facing + track.turn, track.root, track.ball, seg, w_smooth)
+    run = gliding.inside
     weight = np.zeros((2, frames))
     pinned = np.zeros((2, frames), dtype=bool)
     core = np.zeros((2, frames), dtype=bool)  # within a frame of a key where the foot is down
@@ -390,17 +394,18 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     foot_yaw = np.zeros((2, frames))
     for i in range(2):
         pitch = _gauss(track_of(track.pitch[:, i], w_smooth), PATH_SIGMA_S, fps)
-        on_k, on_k1 = planted[:-1, i] & ~glide[:-1], planted[1:, i] & ~glide[1:]
+        down_at = (planted[:, i] & ~glide) | gliding.keys  # keys where the foot is on the floor, pinned or gliding
+        on_k, on_k1 = down_at[:-1], down_at[1:]
         moves = np.linalg.norm(balls[1:, i] - balls[:-1, i], axis=-1) > 0.01
-        full = (on_k & on_k1 & ~moves)[seg]
+        full = (on_k & on_k1 & ~moves)[seg] & ~run
         # the foot changes place: it steps there, off the floor; given too little time for a step (a fifth
         # re-closed in a moment), it slides there bearing its weight instead of flicking through the air
-        quick = (on_k & on_k1 & moves & (np.diff(kt) < STEP_MIN_S))[seg]
-        step = (on_k & on_k1 & moves)[seg] & ~quick
+        quick = (on_k & on_k1 & moves & (np.diff(kt) < STEP_MIN_S))[seg] & ~run
+        step = (on_k & on_k1 & moves)[seg] & ~quick & ~run
         lift = (on_k & ~on_k1)[seg] | (step & (u < 0.5))
         land = (~on_k & on_k1)[seg] | (step & (u >= 0.5))
         w = np.select(
-            [full | quick, step, lift, land],
+            [full | quick | run, step, lift, land],
             [1.0, np.abs(1.0 - 2.0 * u) ** 2, 1.0 - _smooth((u - 0.1) / 0.4), _smooth((u - 0.2) / 0.8)],
             0.0,
         )
@@ -428,7 +433,8 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         toe = _q(limbs.toe_pitch(pitch), 0)
         foot_world.append(foot)
         toe_local.append(toe)
-        anchor = _foot_place(kt, balls[:, i], planted[:, i] & ~glide, seg, t)
+        place = _foot_place(kt, balls[:, i], down_at, seg, t)
+        anchor = np.where(run[:, None], gliding.place[i], place)
         anchors[i] = anchor
         ball = quat.apply(foot, limbs.BALL)
         ankle_target[i, :, 0] = anchor[:, 0] - ball[:, 0]
@@ -463,7 +469,8 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     floor = _swing_floor(_legs_fk(root, quats)[0], held, bearing, fps)
     _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, floor, 2)
     _limit_knee_speed(quats, pinned | core, fps)
-    sliding = bearing & (glide[:-1] & glide[1:])[seg]  # feet gliding along the floor on purpose (bourrée)
+    # feet gliding into place on purpose (a sous-sus drawn together) are not lifted
+    sliding = bearing & (glide[:-1] & glide[1:])[seg] & ~run
     _off_the_floor_before_travelling(quats, root, hips, held | core | sliding, fps)
     _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1)
     if _limit_knee_speed(quats, pinned | core, fps):

@@ -338,6 +338,7 @@ def _absorb_landings(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
 
 SHUFFLE = 0.07  # m: a planted foot that would shift less than this between close keys stays where it is
 SHUFFLE_S = 0.18  # s: keys closer than this are close
+CLOSED = ("first", "fifth")  # positions of the feet a dancer closes into on pointe
 DRIFT_ABSORB = 0.25  # m: how much of the path's shift (from feet kept planted) a step or a jump gives back
 
 
@@ -351,13 +352,23 @@ def _keep_planted_feet(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
     shift_on = np.zeros(2)
     for key in keys:
         if prev is not None:
-            both = prev.body.planted & key.body.planted & ~np.array([prev.body.glide or key.body.glide] * 2)
+            # gliding, the feet go; rising onto pointe to glide (or coming down from it) in the same position of the
+            # feet, they stay where they are; rising into a closed position from another, the supporting foot stays
+            # and the working foot steps in; opening out (an échappé), both go
+            same = prev.pose.feet == key.pose.feet
+            step_in = not prev.body.glide and key.body.glide and not same and key.pose.feet in CLOSED
+            rising = prev.body.glide != key.body.glide and (same or step_in)
+            gliding = (prev.body.glide or key.body.glide) and not rising
+            both = prev.body.planted & key.body.planted & ~np.array([gliding] * 2)
             if not both.any():
                 norm = float(np.linalg.norm(shift_on))
                 shift_on = shift_on * (max(norm - DRIFT_ABSORB, 0.0) / norm) if norm > 0 else shift_on
             key = replace(key, root=key.root + shift_on, ball=key.ball + shift_on)
             if both.any():
                 delta = np.mean((prev.ball - key.ball)[both], axis=0)
+                if step_in and both.all():
+                    supporting = 1 if key.mirrored else 0
+                    delta = prev.ball[supporting] - key.ball[supporting]
                 shift_on = shift_on + delta
                 key = replace(key, root=key.root + delta, ball=key.ball + delta)
                 moved = np.linalg.norm(prev.ball - key.ball, axis=1)

@@ -119,6 +119,22 @@ def test_bourree_couru_travels_on_pointe(choreography_of):
     )
 
 
+@pytest.mark.parametrize("link", ["glissade", "pas de bourrée"])
+@pytest.mark.parametrize("foot", ["right", "left"])
+@pytest.mark.parametrize("beat", [0.35, 0.5])
+def test_chaines_rise_and_come_down_in_place(choreography_of, link, foot, beat):
+    """Her feet rise onto pointe where the link left them and come down where the turns end: no foot slides
+    along the floor while it is low (it once skated 8-13 % of the frames of chaînés, at the rise and the end)."""
+    from redshoes.export import metrics
+
+    c = choreography_of(["préparation", link, "chaînés", link], beat=beat, foot=foot)
+    m = animate(c)
+    s = c.steps[2]
+    window = m.positions()[frame(m, s.start) - 3 : frame(m, s.end) + 3]
+    body = metrics.body_from_names(m.skeleton.names, clearances=(0.08, 0.02))
+    assert metrics.foot_skating_ratio(window, m.fps, body) == 0.0
+
+
 def test_every_step_animates_on_either_foot(choreography_of):
     for name in load_vocabulary().names:
         for foot in ("right", "left"):
