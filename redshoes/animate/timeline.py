@@ -338,6 +338,8 @@ def _absorb_landings(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
 
 SHUFFLE = 0.07  # m: a planted foot that would shift less than this between close keys stays where it is
 SHUFFLE_S = 0.18  # s: keys closer than this are close
+BRUSH_SPEED = 0.6  # m/s: the fastest a foot bearing weight brushes along the floor (at the peak of its way)
+STEP_IN = 0.3  # m: the furthest a foot steps so that the other may keep its place
 CLOSED = ("first", "fifth")  # positions of the feet a dancer closes into on pointe
 DRIFT_ABSORB = 0.25  # m: how much of the path's shift (from feet kept planted) a step or a jump gives back
 
@@ -365,10 +367,7 @@ def _keep_planted_feet(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
                 shift_on = shift_on * (max(norm - DRIFT_ABSORB, 0.0) / norm) if norm > 0 else shift_on
             key = replace(key, root=key.root + shift_on, ball=key.ball + shift_on)
             if both.any():
-                delta = np.mean((prev.ball - key.ball)[both], axis=0)
-                if step_in and both.all():
-                    supporting = 1 if key.mirrored else 0
-                    delta = prev.ball[supporting] - key.ball[supporting]
+                delta = _kept_place_shift(prev, key, both, step_in)
                 shift_on = shift_on + delta
                 key = replace(key, root=key.root + delta, ball=key.ball + delta)
                 moved = np.linalg.norm(prev.ball - key.ball, axis=1)
@@ -377,6 +376,29 @@ def _keep_planted_feet(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
                     key = replace(key, ball=np.where(stay[:, None], prev.ball, key.ball))
         prev = key
         yield key
+
+
+def _kept_place_shift(prev: TimedKey, key: TimedKey, both: np.ndarray, step_in: bool) -> np.ndarray:
+    """How far a key moves (x, z m) so that the feet planted at it and at the key before keep their places: by the
+    mean of their shifts; stepping in onto pointe, so that the supporting foot stays; and where both feet would
+    change place at once, too fast to brush there (a re-facing, fourth closed to fifth in a moment), so that the
+    one nearer its place stays and the other steps (turning further round on both feet, a détourné, or landing
+    from a jump, both go)."""
+    mean = np.mean((prev.ball - key.ball)[both], axis=0)
+    if not both.all():
+        return mean
+    if step_in:
+        supporting = 1 if key.mirrored else 0
+        return prev.ball[supporting] - key.ball[supporting]
+    shifts = np.linalg.norm(prev.ball - key.ball - mean, axis=1)
+    re_facing = abs((key.facing + key.turn) - (prev.facing + prev.turn)) <= 90.0
+    hurried = shifts.max() * 1.5 > BRUSH_SPEED * (key.time - prev.time)  # (1.5: the peak of an eased way)
+    if prev.pose.jump or key.pose.jump or not re_facing or not hurried or np.any(shifts < SHUFFLE):
+        return mean
+    stays = int(np.argmin(np.linalg.norm(prev.ball - key.ball, axis=1)))
+    one_foot = prev.ball[stays] - key.ball[stays]
+    step = np.linalg.norm(prev.ball[1 - stays] - key.ball[1 - stays] - one_foot)
+    return one_foot if step <= STEP_IN else mean
 
 
 def _fly_straight(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
