@@ -349,7 +349,8 @@ def _keep_planted_feet(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
     would shuffle a few centimetres in a moment (a fifth re-closed with the other foot in front) stays put
     rather than skate there. The shift so gathered is carried on to the keys after (a flight leaves from and
     lands on the same shifted path, not back on the stage plan mid-air), and given back at most
-    `DRIFT_ABSORB` a key wherever no foot stays planted (a step or a jump can land a little further)."""
+    `DRIFT_ABSORB` a key wherever no foot is on the floor at both keys (a step or a jump can land a little
+    further; feet gliding on the floor do not)."""
     prev: TimedKey | None = None
     shift_on = np.zeros(2)
     for key in keys:
@@ -362,7 +363,7 @@ def _keep_planted_feet(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
             rising = prev.body.glide != key.body.glide and (same or step_in)
             gliding = (prev.body.glide or key.body.glide) and not rising
             both = prev.body.planted & key.body.planted & ~np.array([gliding] * 2)
-            if not both.any():
+            if not (prev.body.planted & key.body.planted).any():  # (not while her feet glide on the floor)
                 norm = float(np.linalg.norm(shift_on))
                 shift_on = shift_on * (max(norm - DRIFT_ABSORB, 0.0) / norm) if norm > 0 else shift_on
             key = replace(key, root=key.root + shift_on, ball=key.ball + shift_on)

@@ -34,3 +34,15 @@ def test_rising_onto_pointe_to_glide_keeps_both_feet_where_they_are():
     a, b = _pair(0.1, KeyPose(at=1.0, feet="fifth"), KeyPose(at=0.1, feet="fifth", releve="pointe", glide=True),
                  turn_deg=30.0)
     assert np.linalg.norm(b.ball - a.ball, axis=1).max() < 1e-9
+
+
+def test_feet_gliding_in_place_do_not_give_back_the_paths_shift():
+    """Kept planted, her feet shifted the path by 20 cm; a sous-sus (gliding in place on pointe) keeps them where
+    they are instead of sliding them back to the stage plan."""
+    fifth, sus = KeyPose(at=1.0, feet="fifth"), KeyPose(at=0.5, feet="fifth", releve="pointe", glide=True)
+    a = _place(0.0, fifth, False, np.zeros(2), 0.0, 0.0, 0)
+    b = _place(0.5, fifth, False, np.array([0.2, 0.0]), 0.0, 0.0, 1)
+    c = _place(0.7, sus, False, np.array([0.2, 0.0]), 0.0, 0.0, 1)
+    d = _place(0.9, sus, False, np.array([0.2, 0.0]), 0.0, 0.0, 1)
+    kept = list(_keep_planted_feet([a, b, c, d]))
+    assert np.allclose(kept[1].ball, a.ball) and np.allclose(kept[3].ball, kept[2].ball)
