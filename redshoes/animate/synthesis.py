@@ -36,6 +36,7 @@ POP_STEP = 0.05  # m: a foot point moving further than this in a frame (3 m/s at
 POP_RATIO = 1.5  # ... and this many times further than in the frames either side has popped
 POP_REACH_S = 0.05  # s: such a pop is spread evenly over this long either side (or that much longer)
 POP_LOW = 0.12  # m: pops are eased where the foot is this low (higher, fast beats and kicks are the step's own)
+POP_FAR = 0.25  # m: a foot point moving further than this in a frame has popped, however high (15 m/s at 60 fps)
 POP_KNEE_SPEED = 1400.0  # deg/s: ... if the knee then bends no faster than this (or than it did)
 BRUSH_SPEED = 0.3  # m/s: a free foot may brush along the floor up to this speed; faster, it lifts
 SWING_LIFT = 0.14  # m of lift per m/s of foot speed above the brush speed
@@ -66,10 +67,11 @@ CLEAR = 0.07  # m: how high above its standing height a foot travelling faster t
 HOLD_S = 0.2  # a foot leaving the floor rises in place (at most this long) before it travels; it lands likewise
 CATCH_S = 0.25  # ... and catches up with its path (or leaves it, before a landing) over this long
 RAISE_KNEE_SPEED = 1200.0  # deg/s: a foot is raised from the floor no faster than a straight knee bends this fast
-CHANGE_SPEED = 1490.0  # deg/s: a change that turns a leg joint faster than this is not made
+CHANGE_SPEED = 1490.0  # deg/s: a change that turns a hip or knee faster than this is not made ...
 FOOT_TURN_LAG = 0.5  # the foot's turn waits with its way along the floor (this share of the wait)
 RAISE_S = 0.1  # the raise that carries a travelling foot clear of the floor comes and goes over this long
-MARGIN_S = 1.6  # context each side of a chunk, seconds (covers every filter above)
+ANKLE_CHANGE_SPEED = 2000.0  # deg/s: ... an ankle faster than this (a foot pointing and flexing is quicker)
+MARGIN_S = 2.8  # context each side of a chunk, seconds (covers every filter above, chained)
 
 
 _NO_BEATS = np.zeros(0)
@@ -477,18 +479,23 @@ def _frames(track: Track, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
         # what the knees' speed limit put through the floor is lifted out of it (by less than a few millimetres)
         _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1, margin=0.002,
                              fps=fps, spread_s=LIFT_SPREAD_S)
-    if _no_pops(quats, root, held | core | sliding, fps):
+    # where the knees' speed limit slowed the knee that raised a foot off the floor (or set it down in place),
+    # undoing that, the foot is made to rise before it travels (and to land in place) once more (whether or not a
+    # knee was slowed: every frame's making stays local in time)
+    _off_the_floor_before_travelling(quats, root, hips, held | core | sliding, fps)
+    if _no_pops(quats, root, held | core | sliding, fps, planted=pinned):
         _lift_feet_off_floor(quats, root, hips, pinned | core, bearing, np.zeros_like(floor), 1, margin=0.002,
                              fps=fps, spread_s=LIFT_SPREAD_S)
     return root, quats, pinned.T.copy()
 
 
-def _no_pops(quats: np.ndarray, root: np.ndarray, kept: np.ndarray, fps: float, passes: int = 3) -> bool:
+def _no_pops(quats: np.ndarray, root: np.ndarray, kept: np.ndarray, fps: float, passes: int = 3,
+             planted: np.ndarray | None = None) -> bool:
     """No foot jumps in one frame: where a foot point moves much further in a frame than in the frames either
     side (what a change made to a leg in some frames and not the next leaves behind), the ankle goes evenly
     along the floor through a few frames around it instead (no lower than it was), the foot turning evenly;
-    the leg reaches it by IK. `kept` (2, frames): legs never changed there while their foot is on the floor.
-    True if a leg was changed."""
+    the leg reaches it by IK. `kept` (2, frames): legs never changed there while their foot is on the floor
+    (`planted` (2, frames): nor there, however briefly it is on the floor). True if a leg was changed."""
     frames = len(quats)
     changed = False
     reach = max(1, int(round(POP_REACH_S * fps)))
@@ -497,6 +504,8 @@ def _no_pops(quats: np.ndarray, root: np.ndarray, kept: np.ndarray, fps: float, 
     kept = kept & np.stack(on_floor)  # a foot kept where the IK put it in the air may still be smoothed
     # ... and one touching the floor for a frame or two in passing
     kept = np.stack([_runs_at_least(k, 3) for k in kept])
+    if planted is not None:  # ... unless it bears its weight there: a foot landing for a frame stays down
+        kept |= planted & np.stack(on_floor)
     for _ in range(passes):
         pos, world = _legs_fk(root, quats)
         found = False
@@ -1006,12 +1015,14 @@ def _off_the_floor_before_travelling(
         ankle, ball = pos[:, LEG[side][2]], pos[:, LEG[side][3]]
         low = np.minimum(ankle[:, 1] - FOOT_REST[0], ball[:, 1] - FOOT_REST[1]) < CLEAR
         skate = (_floor_speed(ankle, ball, fps) > SLIDE_SPEED) & low & ~fixed_i
-        if not skate.any():
-            continue
-        leg = _LegRedo(quats, pos, world, hips, side, fps)
         zero = np.zeros(frames)
-        delay = leg.settle(_holds(fixed_i, skate, low, fps), zero)
-        new_ankle, new_foot = leg.target(delay, zero)
+        delay, leg = zero, None
+        new_ankle, new_foot = ankle, world[:, LEG[side][2]]
+        if skate.any():
+            leg = _LegRedo(quats, pos, world, hips, side, fps)
+            delay = leg.settle(_holds(fixed_i, skate, low, fps), zero)
+            new_ankle, new_foot = leg.target(delay, zero)
+        # (the raise below is looked for whether or not a foot skated anywhere: each frame's making stays local)
         new_ball = new_ankle + quat.apply(new_foot, limbs.BALL)
         new_low = np.minimum(new_ankle[:, 1] - FOOT_REST[0], new_ball[:, 1] - FOOT_REST[1])
         still_fast = (_floor_speed(new_ankle, new_ball, fps) > SLIDE_SPEED) & ~fixed_i
@@ -1027,13 +1038,15 @@ def _off_the_floor_before_travelling(
         raise_by = np.where(fixed_i, 0.0, np.minimum(raise_by, straight - bent))
         edges = np.diff(np.concatenate([[0], (raise_by > 0).astype(np.int8), [0]]))
         runs = [np.arange(a, b) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)]
+        leg = leg or _LegRedo(quats, pos, world, hips, side, fps)
         leg.settle([(r, raise_by[r]) for r in runs], delay, lifting=True)
 
 
 class _LegRedo:
     """One leg re-made by IK to reach its own foot moved in time (`delay`, frames) and raised (`lift`, m),
-    frames at a time, each change kept only if no leg joint then turns faster than `CHANGE_SPEED` where it
-    did not before."""
+    frames at a time, each change kept only if no leg joint then turns faster than `CHANGE_SPEED` (the ankle
+    `ANKLE_CHANGE_SPEED`) where it did not before, the foot pops nowhere it did not, and the thigh stays
+    turned out within its range."""
 
     def __init__(self, quats: np.ndarray, pos: np.ndarray, world: np.ndarray, hips: np.ndarray, side: str,
                  fps: float) -> None:
@@ -1047,9 +1060,20 @@ class _LegRedo:
         self.toe = quats[:, toe_j].copy()
         self.current = quats[:, self.joints].copy()
         self.checked = [0, 1, 2]  # hip, knee and ankle
-        self.speed_before = _turn_speed(self.current[:, self.checked], fps).max(axis=1)
+        self.limit = np.array([CHANGE_SPEED, CHANGE_SPEED, ANKLE_CHANGE_SPEED])
+        self.speed_before = _turn_speed(self.current[:, self.checked], fps)  # (frames, 3)
+        # what nearly popped already counts as popped: frames a change leaves as they were never count as new pops
+        self.popped = _pops(self.ankle, self.foot, slack=0.9)
+        self.turned_out = self.in_range(self.current[:, 0])
         self.t = np.arange(len(pos), dtype=float)
         self.local_foot = quat.mul(quat.inv(hips), self.foot)
+
+    def in_range(self, thigh: np.ndarray) -> np.ndarray:
+        """Frames (frames,) whose local thigh rotation (frames, 4) keeps the leg turned out, and by no more than
+        90° (what a dancer's hip allows)."""
+        sign = TURNOUT_SIGN[SIDES.index(self.side)]
+        twist = (np.degrees(2 * np.arctan2(thigh[:, 1], thigh[:, 3])) * sign + 180.0) % 360.0 - 180.0
+        return (twist <= 90.0) & (twist >= 0.0)
 
     def target(self, delay: np.ndarray, lift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The ankle (frames, 3) and foot world rotation (frames, 4) asked for: the ankle's way along the floor
@@ -1065,8 +1089,9 @@ class _LegRedo:
                ) -> np.ndarray:
         """Make the `changes` ((frames, amounts) each, summed into one (frames,) field: the delay, or with
         `lifting` the lift on top of `delay`) in full, or at a fraction, or not at all, whichever is the most
-        that keeps every leg joint of their frames turning no faster than `CHANGE_SPEED` where it did not
-        before; returns the field made."""
+        that keeps every leg joint of their frames turning no faster than `CHANGE_SPEED` (`ANKLE_CHANGE_SPEED`)
+        where it did not before, makes the foot pop in none of them and keeps the thigh turned out within its
+        range; returns the field made."""
         frames = len(self.t)
         scale = np.zeros(len(changes))
         settled = np.zeros(len(changes), dtype=bool)
@@ -1075,19 +1100,23 @@ class _LegRedo:
             scale = np.where(settled, scale, attempt)
             amounts = np.zeros(frames)
             touched = np.zeros(frames, dtype=bool)
-            for (idx, amount), k in zip(changes, scale, strict=True):
+            redo = np.zeros(frames, dtype=bool)  # the frames of changes not yet settled: their leg is made again
+            for (idx, amount), k, done in zip(changes, scale, settled, strict=True):
                 amounts[idx] += k * amount
                 touched[idx] = True
-            self.quats[:, self.joints] = self.current
-            if touched.any():
+                redo[idx] |= not done
+            if redo.any():
                 ankle, foot = self.target(delay, amounts) if lifting else self.target(amounts, 0.0 * amounts)
-                m = touched
+                m = redo
                 _set_leg(self.quats, m, self.side, self.hips[m], self.hip[m], ankle[m], self.pole[m], foot[m],
                          self.toe[m])
             if attempt == 0.0:
                 break
-            speed = _turn_speed(self.quats[:, self.joints][:, self.checked], self.fps).max(axis=1)
-            bad = (speed > CHANGE_SPEED) & (speed > self.speed_before + 1.0)
+            speed = _turn_speed(self.quats[:, self.joints][:, self.checked], self.fps)
+            bad = ((speed > self.limit) & (speed > self.speed_before + 1.0)).any(axis=1)
+            if redo.any():  # nor makes the foot jump in a frame, nor turns the leg out beyond what it can
+                bad |= _pops(ankle, foot) & ~self.popped
+            bad |= ~self.in_range(self.quats[:, self.joints[0]]) & self.turned_out
             bad[:-1] |= bad[1:]  # a frame turning too fast from the one before blames both
             for n, (idx, _) in enumerate(changes):
                 if not settled[n] and not bad[idx].any():
@@ -1096,6 +1125,22 @@ class _LegRedo:
                 break
         self.current = self.quats[:, self.joints].copy()
         return amounts
+
+
+def _pops(ankle: np.ndarray, foot: np.ndarray, slack: float = 1.0) -> np.ndarray:
+    """Frames (frames,) into which the ankle (frames, 3) or the ball of a foot turned `foot` (frames, 4) world
+    jumps: further than `POP_STEP` and `POP_RATIO` times further than in the frames either side, where the
+    ankle is low (as `_no_pops` sees them), or anywhere by more than `POP_FAR`; each bound times `slack`
+    (below 1, a jump nearly as far counts too)."""
+    d = np.zeros(len(ankle))
+    for p in (ankle, ankle + quat.apply(foot, limbs.BALL)):
+        d[1:] = np.maximum(d[1:], np.linalg.norm(np.diff(p, axis=0), axis=-1))
+    around = np.zeros(len(d))  # the further of the steps either side
+    around[:-1] = d[1:]
+    around[1:] = np.maximum(around[1:], d[:-1])
+    low = ankle[:, 1] - FOOT_REST[0] < POP_LOW / slack
+    low[1:] |= low[:-1]
+    return (d > slack * POP_STEP) & (d > slack * POP_RATIO * around) & (low | (d > slack * POP_FAR))
 
 
 def _turn_speed(q: np.ndarray, fps: float) -> np.ndarray:
