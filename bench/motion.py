@@ -149,14 +149,14 @@ def long_one(seconds: float) -> None:
     import resource
     import tempfile
 
-    from redshoes.animate.stream import animate_stream, stream_frames, write_bvh_stream
+    from redshoes.animate.stream import CHUNK_S, animate_stream, stream_frames, write_bvh_stream
 
     ballet = long_choreography(seconds)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "long.bvh"
-        frames = write_bvh_stream(animate_stream(ballet, fps=60.0, chunk_seconds=30.0), path,
+        frames = write_bvh_stream(animate_stream(ballet, fps=60.0, chunk_seconds=CHUNK_S), path,
                                   frames=stream_frames(ballet, fps=60.0))
         size = path.stat().st_size
     seconds_taken, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -255,13 +255,13 @@ def dance(source: Path | None, out_dir: Path, options: DanceOptions = DanceOptio
 def run_long(choreography: Choreography, music: MusicMap, folder: OutputFolder, progress: _Progress, *,
              title: str) -> list[str]:
     """A long piece: the BVH streamed chunk by chunk, and the step sheets."""
-    from redshoes.animate.stream import animate_stream, stream_frames, write_bvh_stream
+    from redshoes.animate.stream import CHUNK_S, animate_stream, stream_frames, write_bvh_stream
     from redshoes.export.step_sheet import write_step_sheet
     from redshoes.export.step_sheet_html import write_step_sheet_html
 
     started = time.perf_counter()
     frames = stream_frames(choreography, fps=60.0)
-    chunk_seconds = 30.0
+    chunk_seconds = CHUNK_S
     with progress.stage("animate", int(np.ceil(choreography.duration / chunk_seconds))) as step:
         def chunks() -> Iterator[Motion]:
             for k, chunk in enumerate(animate_stream(choreography, fps=60.0, chunk_seconds=chunk_seconds)):

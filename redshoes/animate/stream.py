@@ -21,10 +21,11 @@ from redshoes.compose.choreography import Choreography
 from redshoes.errors import InputError, OutputError
 
 KEY_MARGIN_S = 2.0  # seconds of keys kept beyond a chunk's own context (flights, the segments around it)
+CHUNK_S = 60.0  # seconds a chunk: long enough that the context made twice (2 × MARGIN_S) costs under a tenth
 
 
 def animate_stream(
-    choreography: Choreography, *, fps: float = 60.0, chunk_seconds: float = 30.0
+    choreography: Choreography, *, fps: float = 60.0, chunk_seconds: float = CHUNK_S
 ) -> Iterator[Motion]:
     """The motion of `animate(choreography, fps=fps)` as consecutive chunks of `chunk_seconds` each, made
     from a window of the timeline that moves with them (memory bounded whatever the piece's length)."""
