@@ -338,7 +338,7 @@ def _absorb_landings(keys: Iterable[TimedKey]) -> Iterator[TimedKey]:
 
 SHUFFLE = 0.07  # m: a planted foot that would shift less than this between close keys stays where it is
 SHUFFLE_S = 0.18  # s: keys closer than this are close
-BRUSH_SPEED = 0.6  # m/s: the fastest a foot bearing weight brushes along the floor (at the peak of its way)
+WEIGHTED_BRUSH_SPEED = 0.6  # m/s: the fastest a foot bearing weight brushes along the floor (at the peak of its way)
 STEP_IN = 0.3  # m: the furthest a foot steps so that the other may keep its place
 CLOSED = ("first", "fifth")  # positions of the feet a dancer closes into on pointe
 DRIFT_ABSORB = 0.25  # m: how much of the path's shift (from feet kept planted) a step or a jump gives back
@@ -393,7 +393,7 @@ def _kept_place_shift(prev: TimedKey, key: TimedKey, both: np.ndarray, step_in: 
         return prev.ball[supporting] - key.ball[supporting]
     shifts = np.linalg.norm(prev.ball - key.ball - mean, axis=1)
     re_facing = abs((key.facing + key.turn) - (prev.facing + prev.turn)) <= 90.0
-    hurried = shifts.max() * 1.5 > BRUSH_SPEED * (key.time - prev.time)  # (1.5: the peak of an eased way)
+    hurried = shifts.max() * 1.5 > WEIGHTED_BRUSH_SPEED * (key.time - prev.time)  # (1.5: the peak of an eased way)
     if prev.pose.jump or key.pose.jump or not re_facing or not hurried or np.any(shifts < SHUFFLE):
         return mean
     stays = int(np.argmin(np.linalg.norm(prev.ball - key.ball, axis=1)))
