@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from redshoes.animate.runs import true_runs
+
 TURNING_DEG = 90.0  # a run of gliding keys that turns more than this (degrees) is glided round ...
 TRAVELLING = 0.1  # ... and one that travels further than this, metres
 
@@ -35,12 +37,6 @@ def _rotate(xz: np.ndarray, deg: np.ndarray) -> np.ndarray:
     return np.stack([c * xz[..., 0] + s * xz[..., 1], -s * xz[..., 0] + c * xz[..., 1]], axis=-1)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) key of each run of consecutive gliding segments."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return [(int(a), int(b)) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)]
-
-
 def glides(
     glide: np.ndarray,
     planted: np.ndarray,
@@ -58,7 +54,7 @@ def glides(
     inside = np.zeros(frames, dtype=bool)
     place = np.zeros((2, frames, 2))
     both = glide & planted.all(axis=1)
-    for a, b in _runs(both[:-1] & both[1:]):
+    for a, b in true_runs(both[:-1] & both[1:]):  # gliding segments a..b-1: keys a..b
         if abs(yaw[b] - yaw[a]) <= TURNING_DEG and np.linalg.norm(root[b] - root[a]) < TRAVELLING:
             continue
         handled[a : b + 1] = True

@@ -18,6 +18,7 @@ from redshoes.animate import limbs, quat
 from redshoes.animate.glide import glides
 from redshoes.animate.keys import ARM, LEG, SIDES, SK, J
 from redshoes.animate.motion import Motion, forward_kinematics
+from redshoes.animate.runs import true_runs
 from redshoes.animate.timeline import Flight, TimedKey, build_timeline
 from redshoes.ballet.positions import load_positions
 from redshoes.compose.choreography import Choreography
@@ -513,10 +514,9 @@ def _no_pops(quats: np.ndarray, root: np.ndarray, kept: np.ndarray, fps: float, 
             up, _, ankle_j, toe_j = LEG[side]
             d = np.zeros(frames)
             d[1:] = np.linalg.norm(np.diff(pos[:, [ankle_j, toe_j]], axis=0), axis=-1).max(axis=1)
-            around = np.maximum(np.roll(d, 1), np.roll(d, -1))
             low = np.minimum(pos[:, ankle_j, 1] - FOOT_REST[0], pos[:, toe_j, 1] - FOOT_REST[1]) < POP_LOW
             low[1:] |= low[:-1]
-            pops = np.flatnonzero((d > POP_STEP) & (d > POP_RATIO * around) & low)
+            pops = np.flatnonzero(_jumps(d, low))
             # windows of one pass do not overlap: each starts from the leg as it was; all are first tried at once
             wins: list[tuple[int, int]] = []
             for pop in pops:
@@ -604,10 +604,8 @@ def _slerp_rows(qa: np.ndarray, qb: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _runs_at_least(mask: np.ndarray, n: int) -> np.ndarray:
     """`mask` (frames,) without its runs of True shorter than `n` frames (runs at the edges kept)."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     out = mask.copy()
-    for a, b in zip(starts, stops, strict=True):
+    for a, b in true_runs(mask):
         if b - a < n and a > 0 and b < len(mask):
             out[a:b] = False
     return out
@@ -1036,8 +1034,7 @@ def _off_the_floor_before_travelling(
         straight = limbs.THIGH + limbs.SHIN
         bent = np.sqrt(limbs.THIGH**2 + limbs.SHIN**2 + 2 * limbs.THIGH * limbs.SHIN * np.cos(bend))
         raise_by = np.where(fixed_i, 0.0, np.minimum(raise_by, straight - bent))
-        edges = np.diff(np.concatenate([[0], (raise_by > 0).astype(np.int8), [0]]))
-        runs = [np.arange(a, b) for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)]
+        runs = [np.arange(a, b) for a, b in true_runs(raise_by > 0)]
         leg = leg or _LegRedo(quats, pos, world, hips, side, fps)
         leg.settle([(r, raise_by[r]) for r in runs], delay, lifting=True)
 
@@ -1135,12 +1132,18 @@ def _pops(ankle: np.ndarray, foot: np.ndarray, slack: float = 1.0) -> np.ndarray
     d = np.zeros(len(ankle))
     for p in (ankle, ankle + quat.apply(foot, limbs.BALL)):
         d[1:] = np.maximum(d[1:], np.linalg.norm(np.diff(p, axis=0), axis=-1))
-    around = np.zeros(len(d))  # the further of the steps either side
-    around[:-1] = d[1:]
-    around[1:] = np.maximum(around[1:], d[:-1])
     low = ankle[:, 1] - FOOT_REST[0] < POP_LOW / slack
     low[1:] |= low[:-1]
-    return (d > slack * POP_STEP) & (d > slack * POP_RATIO * around) & (low | (d > slack * POP_FAR))
+    return _jumps(d, low | (d > slack * POP_FAR), slack)
+
+
+def _jumps(d: np.ndarray, where: np.ndarray, slack: float = 1.0) -> np.ndarray:
+    """Frames (frames,) of `where` whose step `d` (frames,) m, from the frame before, is further than `POP_STEP`
+    and `POP_RATIO` times the further of the steps either side (each bound times `slack`): a pop."""
+    around = np.zeros(len(d))
+    around[:-1] = d[1:]
+    around[1:] = np.maximum(around[1:], d[:-1])
+    return (d > slack * POP_STEP) & (d > slack * POP_RATIO * around) & where
 
 
 def _turn_speed(q: np.ndarray, fps: float) -> np.ndarray:
